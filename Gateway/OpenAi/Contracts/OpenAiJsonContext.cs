@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+
+namespace Verge.Orleans.Gateway.OpenAi.Contracts;
+
+/// <summary>Source-generated serializers for every OpenAI wire record (snake_case, nulls omitted unless marked).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ChatCompletion))]
+[JsonSerializable(typeof(ChatCompletionChunk))]
+[JsonSerializable(typeof(ModelList))]
+[JsonSerializable(typeof(ErrorResponse))]
+internal sealed partial class OpenAiJsonContext : JsonSerializerContext;

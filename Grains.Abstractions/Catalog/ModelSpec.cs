@@ -1,0 +1,39 @@
+namespace Verge.Orleans.Grains.Abstractions.Catalog;
+
+/// <summary>A model as an operator registers it: a GGUF file and how to run it (VergeOS "Model").</summary>
+[GenerateSerializer, Immutable, Alias("verge.ModelSpec")]
+public sealed record ModelSpec
+{
+    [Id(0)] public required string Name { get; init; }
+
+    [Id(1)] public string Description { get; init; } = "";
+
+    /// <summary>Local path of the GGUF file.</summary>
+    [Id(2)] public required string Path { get; init; }
+
+    /// <summary>Threads each worker uses.</summary>
+    [Id(3)] public int Cores { get; init; } = 8;
+
+    /// <summary>Most tokens of one active sequence: system prompt, history, input and output.</summary>
+    [Id(4)] public int ContextSize { get; init; } = 8192;
+
+    /// <summary>Sequences each worker serves at once.</summary>
+    [Id(5)] public int Parallel { get; init; } = 4;
+
+    [Id(6)] public int MinWorkers { get; init; } = 1;
+
+    [Id(7)] public int MaxWorkers { get; init; } = 1;
+
+    /// <summary>True when the model wants a GPU silo; false means CPU only (any silo).</summary>
+    [Id(8)] public bool Gpu { get; init; }
+
+    /// <summary>A GPU model may run on a CPU silo when no GPU silo is available.</summary>
+    [Id(9)] public bool AllowCpuFallback { get; init; }
+
+    [Id(10)] public bool InsertThinkTag { get; init; }
+
+    [Id(11)] public bool StripThinkTagFromHistory { get; init; }
+
+    /// <summary>Requests that may wait for a free slot on one worker before the next is refused.</summary>
+    [Id(12)] public int MaxQueue { get; init; } = 64;
+}

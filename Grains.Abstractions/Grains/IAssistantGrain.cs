@@ -1,0 +1,20 @@
+using Verge.Orleans.Grains.Abstractions.Catalog;
+using Verge.Orleans.Grains.Abstractions.Inference;
+
+namespace Verge.Orleans.Grains.Abstractions.Grains;
+
+/// <summary>An assistant (the API's <c>model</c>): applies its policy to a request and picks a worker. Keyed by name.</summary>
+[Alias("verge.IAssistantGrain")]
+public interface IAssistantGrain : IGrainWithStringKey
+{
+    /// <summary>The assistant's configuration, or null when it does not exist.</summary>
+    [Alias("GetSpecAsync")]
+    Task<AssistantSpec?> GetSpecAsync();
+
+    /// <summary>
+    /// Turns a client request into a plan: system prompt, defaults and limits applied, worker chosen.
+    /// Throws <see cref="ServingException"/> (404) when the assistant does not exist.
+    /// </summary>
+    [Alias("PlanAsync")]
+    Task<CompletionPlan> PlanAsync(GenerationRequest request);
+}

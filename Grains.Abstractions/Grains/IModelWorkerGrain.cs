@@ -1,0 +1,23 @@
+using Verge.Orleans.Grains.Abstractions.Inference;
+
+namespace Verge.Orleans.Grains.Abstractions.Grains;
+
+/// <summary>
+/// One running instance of a model: a façade over the silo's inference engine that owns a llama
+/// context. Keyed by <see cref="WorkerKey"/>; placed only on silos its model may run on.
+/// </summary>
+[Alias("verge.IModelWorkerGrain")]
+public interface IModelWorkerGrain : IGrainWithStringKey
+{
+    /// <summary>Loads the model if needed and reports the worker's state.</summary>
+    [Alias("StartAsync")]
+    Task<WorkerStatus> StartAsync();
+
+    /// <summary>Streams a generation: <see cref="GenerationEventKind.Accepted"/>, deltas, then <see cref="GenerationEventKind.Finished"/>.</summary>
+    [Alias("GenerateAsync")]
+    IAsyncEnumerable<GenerationEvent> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Slots, queue and engine counters of this worker.</summary>
+    [Alias("GetStatusAsync")]
+    Task<WorkerStatus> GetStatusAsync();
+}

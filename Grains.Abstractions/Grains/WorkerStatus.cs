@@ -1,0 +1,31 @@
+namespace Verge.Orleans.Grains.Abstractions.Grains;
+
+/// <summary>A model worker as operators see it, with the engine's counters.</summary>
+[GenerateSerializer, Immutable, Alias("verge.WorkerStatus")]
+public sealed record WorkerStatus
+{
+    [Id(0)] public required string Worker { get; init; }
+
+    [Id(1)] public required string Model { get; init; }
+
+    [Id(2)] public required string Silo { get; init; }
+
+    [Id(3)] public int SlotsBusy { get; init; }
+
+    [Id(4)] public int SlotsTotal { get; init; }
+
+    [Id(5)] public int Queued { get; init; }
+
+    /// <summary>Decode steps run so far.</summary>
+    [Id(6)] public long Steps { get; init; }
+
+    /// <summary>Decode steps that carried tokens of two or more sequences (continuous batching at work).</summary>
+    [Id(7)] public long SharedSteps { get; init; }
+
+    /// <summary>Most sequences that ever shared one decode step.</summary>
+    [Id(8)] public int MaxSequencesPerStep { get; init; }
+
+    [Id(9)] public long CompletedRequests { get; init; }
+
+    [Id(10)] public long GeneratedTokens { get; init; }
+}

@@ -1,0 +1,13 @@
+namespace Verge.Orleans.Grains.Abstractions.Inference;
+
+public enum FinishReason
+{
+    /// <summary>An end-of-generation token or a stop string.</summary>
+    Stop,
+
+    /// <summary>The token limit or the sequence's context was reached.</summary>
+    Length,
+
+    /// <summary>The caller went away.</summary>
+    Cancelled,
+}

@@ -1,0 +1,27 @@
+namespace Verge.Orleans.Grains.Abstractions.Inference;
+
+/// <summary>How a generation ended, measured by the engine itself (llama.cpp's <c>timings</c>).</summary>
+[GenerateSerializer, Immutable, Alias("verge.GenerationSummary")]
+public sealed record GenerationSummary
+{
+    [Id(0)] public FinishReason FinishReason { get; init; }
+
+    /// <summary>All prompt tokens, cached or not.</summary>
+    [Id(1)] public int PromptTokens { get; init; }
+
+    /// <summary>Prompt tokens evaluated for this request (fewer than <see cref="PromptTokens"/> when a prefix was reused).</summary>
+    [Id(2)] public int PromptEvaluated { get; init; }
+
+    [Id(3)] public double PromptMs { get; init; }
+
+    [Id(4)] public int CompletionTokens { get; init; }
+
+    [Id(5)] public double PredictedMs { get; init; }
+
+    /// <summary>Time spent waiting for a free slot.</summary>
+    [Id(6)] public double QueueMs { get; init; }
+
+    [Id(7)] public string Worker { get; init; } = "";
+
+    public int CachedTokens => PromptTokens - PromptEvaluated;
+}

@@ -1,0 +1,40 @@
+namespace Verge.Orleans.Grains.Abstractions.Inference;
+
+/// <summary>
+/// A request the cluster refuses, with the OpenAI error code and HTTP status the gateway answers with.
+/// Thrown by grains; mapped to the wire in one place.
+/// </summary>
+[GenerateSerializer, Alias("verge.ServingException")]
+public sealed class ServingException : Exception
+{
+    public ServingException(int status, string code, string message, string? param = null)
+        : base(message)
+    {
+        Status = status;
+        Code = code;
+        Param = param;
+    }
+
+    [Id(0)] public int Status { get; }
+
+    [Id(1)] public string Code { get; }
+
+    [Id(2)] public string? Param { get; }
+
+    /// <summary>Seconds a client should wait before retrying (429/503), if known.</summary>
+    [Id(3)] public int? RetryAfterSeconds { get; init; }
+
+    public static ServingException ModelNotFound(string model) =>
+        new(404, "model_not_found", $"The model '{model}' does not exist or you do not have access to it.", "model");
+
+    public static ServingException ContextLengthExceeded(int promptTokens, int contextSize) =>
+        new(400, "context_length_exceeded",
+            $"This model's maximum context length is {contextSize} tokens, but the request needs {promptTokens} prompt tokens and at least one to generate.",
+            "messages");
+
+    public static ServingException Busy(int retryAfterSeconds) =>
+        new(429, "server_busy", "All slots and the wait queue of this model are full; retry later.") { RetryAfterSeconds = retryAfterSeconds };
+
+    public static ServingException NotReady(string model, string reason) =>
+        new(503, "model_not_ready", $"The model '{model}' is not online: {reason}") { RetryAfterSeconds = 5 };
+}

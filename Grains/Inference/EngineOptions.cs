@@ -1,0 +1,19 @@
+namespace Verge.Orleans.Grains.Inference;
+
+/// <summary>How one worker's engine is sized.</summary>
+internal sealed record EngineOptions
+{
+    /// <summary>Sequences decoded together (slots).</summary>
+    public required int Parallel { get; init; }
+
+    /// <summary>Most tokens one sequence may hold: prompt plus output.</summary>
+    public required int ContextSize { get; init; }
+
+    public required int Threads { get; init; }
+
+    /// <summary>Requests that may wait for a slot before new ones are refused.</summary>
+    public int MaxQueue { get; init; } = 64;
+
+    /// <summary>Tokens per decode step; prompts are fed in chunks that fit beside the generating sequences.</summary>
+    public int BatchSize { get; init; } = 512;
+}

@@ -1,0 +1,36 @@
+using Verge.Orleans.Grains.ModelFiles;
+
+namespace Verge.Orleans.Silo.Hosting;
+
+/// <summary>
+/// <c>write-model scripted PATH</c> writes the demo model; <c>write-model random PATH [shape] [f16|q8_0]</c>
+/// writes random weights of a real shape (default qwen2.5-0.5b, q8_0) for benchmarks.
+/// </summary>
+public static class ModelFileCommand
+{
+    public const string Name = "write-model";
+
+    public static int Run(string[] args)
+    {
+        if (args.Length < 3 || args[1] is not ("scripted" or "random"))
+        {
+            Console.Error.WriteLine("usage: write-model scripted PATH | write-model random PATH [qwen2.5-0.5b|embd,layers,ff,heads,kvheads,vocab] [f16|q8_0]");
+            return 2;
+        }
+
+        var path = args[2];
+        if (args[1] == "scripted")
+        {
+            ScriptedModel.Write(path);
+        }
+        else
+        {
+            var shape = ModelShape.Parse(args.Length > 3 ? args[3] : "qwen2.5-0.5b");
+            var type = args.Length > 4 && args[4].Equals("f16", StringComparison.OrdinalIgnoreCase) ? GgufTensorType.F16 : GgufTensorType.Q8_0;
+            RandomModel.Write(path, shape, type);
+        }
+
+        Console.WriteLine($"wrote {path} ({new FileInfo(path).Length:N0} bytes)");
+        return 0;
+    }
+}
