@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Verge.Orleans.Silo.Hosting;
 
 if (args.Length > 0 && args[0] == ModelFileCommand.Name)
@@ -5,4 +6,7 @@ if (args.Length > 0 && args[0] == ModelFileCommand.Name)
     return ModelFileCommand.Run(args);
 }
 
+var builder = Host.CreateApplicationBuilder(args);
+builder.AddVergeSilo();
+await builder.Build().RunAsync();
 return 0;

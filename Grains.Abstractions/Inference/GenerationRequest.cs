@@ -6,10 +6,10 @@ public sealed record GenerationRequest
 {
     [Id(0)] public required IReadOnlyList<ChatMessage> Messages { get; init; }
 
-    /// <summary>0 means greedy decoding.</summary>
-    [Id(1)] public float Temperature { get; init; } = 0.8f;
+    /// <summary>0 means greedy decoding; null takes the assistant's, then the server's default.</summary>
+    [Id(1)] public float? Temperature { get; init; }
 
-    [Id(2)] public float TopP { get; init; } = 1f;
+    [Id(2)] public float? TopP { get; init; }
 
     [Id(3)] public uint? Seed { get; init; }
 

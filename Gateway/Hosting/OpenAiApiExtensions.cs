@@ -1,0 +1,15 @@
+using Verge.Orleans.Gateway.OpenAi;
+
+namespace Verge.Orleans.Gateway.Hosting;
+
+public static class OpenAiApiExtensions
+{
+    /// <summary>The OpenAI-compatible surface under <c>/v1</c>.</summary>
+    public static IEndpointRouteBuilder MapOpenAiApi(this IEndpointRouteBuilder endpoints)
+    {
+        var v1 = endpoints.MapGroup("/v1");
+        v1.MapGet("/models", ModelsEndpoint.ListAsync);
+        v1.MapPost("/chat/completions", ChatCompletionsEndpoint.HandleAsync);
+        return endpoints;
+    }
+}

@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using Verge.Orleans.Gateway.OpenAi.Contracts;
+using Verge.Orleans.Grains.Abstractions.Grains;
+using Verge.Orleans.Grains.Abstractions.Inference;
+
+namespace Verge.Orleans.Gateway.OpenAi;
+
+internal static class ChatCompletionsEndpoint
+{
+    private static readonly ConcurrentDictionary<string, bool> LoggedFields = new();
+
+    /// <summary>
+    /// <c>POST /v1/chat/completions</c>. Everything that can fail before the first token (parsing, the
+    /// assistant, the prompt's length, capacity) fails here with a plain JSON error; after that the
+    /// answer is one JSON document or an SSE stream.
+    /// </summary>
+    public static async Task<IResult> HandleAsync(HttpContext http, IGrainFactory grains, ILogger<ChatRequest> logger)
+    {
+        var aborted = http.RequestAborted;
+        ChatRequest request;
+        IAsyncEnumerator<GenerationEvent> events;
+        try
+        {
+            using (var body = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: aborted))
+            {
+                request = ChatRequestParser.Parse(body.RootElement);
+            }
+
+            LogIgnoredFields(request, logger);
+            var plan = await grains.GetGrain<IAssistantGrain>(request.Model).PlanAsync(ToGeneration(request));
+            events = grains.GetGrain<IModelWorkerGrain>(plan.Worker).GenerateAsync(plan.Request, aborted).GetAsyncEnumerator(aborted);
+            if (!await events.MoveNextAsync() || events.Current.Kind != GenerationEventKind.Accepted)
+            {
+                throw new InvalidOperationException("The worker ended the stream before accepting the request.");
+            }
+        }
+        catch (Exception error) when (!aborted.IsCancellationRequested)
+        {
+            return OpenAiErrors.ToResult(error);
+        }
+
+        var response = new ResponseFrame(
+            "chatcmpl-" + Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow.ToUnixTimeSeconds(), request.Model);
+        return request.Stream
+            ? new SseResult(response, events, request.IncludeUsage)
+            : await CompleteAsync(response, events);
+    }
+
+    private static GenerationRequest ToGeneration(ChatRequest request) => new()
+    {
+        Messages = request.Messages,
+        Temperature = request.Temperature,
+        TopP = request.TopP,
+        Seed = request.Seed,
+        MaxTokens = request.MaxTokens,
+        Stop = request.Stop,
+        IgnoreEos = request.IgnoreEos,
+    };
+
+    private static async Task<IResult> CompleteAsync(ResponseFrame frame, IAsyncEnumerator<GenerationEvent> events)
+    {
+        await using var _ = events;
+        var content = new StringBuilder();
+        var reasoning = new StringBuilder();
+        try
+        {
+            while (await events.MoveNextAsync())
+            {
+                var update = events.Current;
+                content.Append(update.Content);
+                reasoning.Append(update.Reasoning);
+                if (update.Summary is { } summary)
+                {
+                    var message = new AssistantMessage(content.ToString(), reasoning.Length > 0 ? reasoning.ToString() : null);
+                    return Results.Json(
+                        new ChatCompletion(frame.Id, frame.Created, frame.Model, frame.Model,
+                            [new ChatChoice(0, message, FinishReasonOf(summary))], UsageOf(summary), TimingsOf(summary)),
+                        OpenAiJsonContext.Default.ChatCompletion);
+                }
+            }
+
+            throw new InvalidOperationException("The worker's stream ended without a result.");
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            return OpenAiErrors.ToResult(error);
+        }
+    }
+
+    internal static string FinishReasonOf(GenerationSummary summary) =>
+        summary.FinishReason == FinishReason.Length ? "length" : "stop";
+
+    internal static Usage UsageOf(GenerationSummary summary) =>
+        new(summary.PromptTokens, summary.CompletionTokens, new PromptTokensDetails(summary.CachedTokens));
+
+    internal static Timings TimingsOf(GenerationSummary s) => new(
+        s.PromptEvaluated, Round(s.PromptMs), Round(PerToken(s.PromptMs, s.PromptEvaluated)), Round(PerSecond(s.PromptEvaluated, s.PromptMs)),
+        s.CompletionTokens, Round(s.PredictedMs), Round(PerToken(s.PredictedMs, s.CompletionTokens)), Round(PerSecond(s.CompletionTokens, s.PredictedMs)));
+
+    private static double PerToken(double ms, int tokens) => tokens == 0 ? 0 : ms / tokens;
+
+    private static double PerSecond(int tokens, double ms) => ms <= 0 ? 0 : tokens * 1000 / ms;
+
+    private static double Round(double value) => Math.Round(value, 3);
+
+    private static void LogIgnoredFields(ChatRequest request, ILogger logger)
+    {
+        foreach (var field in request.IgnoredFields)
+        {
+            if (LoggedFields.TryAdd(field, true))
+            {
+                logger.LogInformation("Ignoring unknown request field {Field} (logged once)", field);
+            }
+        }
+    }
+}

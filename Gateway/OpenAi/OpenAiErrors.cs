@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Verge.Orleans.Gateway.OpenAi.Contracts;
+using Verge.Orleans.Grains.Abstractions.Inference;
+
+namespace Verge.Orleans.Gateway.OpenAi;
+
+/// <summary>The one place where failures become OpenAI-shaped errors with their HTTP status.</summary>
+internal static class OpenAiErrors
+{
+    public static (int Status, ErrorResponse Body, int? RetryAfter) Map(Exception error) => error switch
+    {
+        RequestValidationException invalid => (400, Body(invalid.Message, "invalid_request_error", invalid.Param, invalid.Code), null),
+        JsonException => (400, Body("We could not parse the JSON body of your request.", "invalid_request_error", null, "invalid_json"), null),
+        BadHttpRequestException bad => (bad.StatusCode, Body(bad.Message, "invalid_request_error", null, null), null),
+        ServingException serving => (serving.Status, Body(serving.Message, TypeOf(serving.Status), serving.Param, serving.Code), serving.RetryAfterSeconds),
+        TimeoutException => (503, Body("The model worker did not answer in time; retry.", "server_error", null, "worker_timeout"), 1),
+        _ => (500, Body("The server had an error while processing your request.", "server_error", null, null), null),
+    };
+
+    public static IResult ToResult(Exception error)
+    {
+        var (status, body, retryAfter) = Map(error);
+        return new ErrorResult(status, body, retryAfter);
+    }
+
+    /// <summary>The SSE frame sent when a stream fails after its first byte.</summary>
+    public static string ToSseFrame(Exception error) =>
+        "data: " + JsonSerializer.Serialize(Map(error).Body, OpenAiJsonContext.Default.ErrorResponse) + "\n\n";
+
+    private static ErrorResponse Body(string message, string type, string? param, string? code) =>
+        new(new ErrorBody(message, type, param, code));
+
+    private static string TypeOf(int status) => status switch
+    {
+        401 => "authentication_error",
+        403 => "permission_error",
+        404 or 400 => "invalid_request_error",
+        429 => "rate_limit_error",
+        _ => "server_error",
+    };
+
+    private sealed class ErrorResult(int status, ErrorResponse body, int? retryAfter) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            if (retryAfter is { } seconds)
+            {
+                httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return httpContext.Response.WriteAsJsonAsync(body, OpenAiJsonContext.Default.ErrorResponse);
+        }
+    }
+}

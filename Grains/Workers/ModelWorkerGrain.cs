@@ -1,0 +1,108 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using Verge.Orleans.Grains.Placement;
+using Verge.Orleans.Grains.Abstractions.Grains;
+using Verge.Orleans.Grains.Abstractions.Inference;
+using Verge.Orleans.Grains.Inference;
+
+namespace Verge.Orleans.Grains.Workers;
+
+/// <summary>
+/// A model worker: a façade over the engine the silo's <see cref="InferenceService"/> runs for it.
+/// Reentrant because the engine serializes access to the llama context itself and many streams
+/// must run through this grain at once.
+/// </summary>
+[Reentrant]
+[KeepAlive]
+[GpuPlacement]
+internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<ModelWorkerGrain> logger) : Grain, IModelWorkerGrain
+{
+    private InferenceEngine? _engine;
+    private Task<InferenceEngine>? _starting;
+
+    private string Key => this.GetPrimaryKeyString();
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_engine is not null)
+        {
+            logger.LogInformation("Worker {Worker} stops: {Reason}", Key, reason);
+            inference.Stop(Key);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    async Task<WorkerStatus> IModelWorkerGrain.StartAsync()
+    {
+        await EnsureStartedAsync();
+        return Status();
+    }
+
+    Task<WorkerStatus> IModelWorkerGrain.GetStatusAsync() => Task.FromResult(Status());
+
+    async IAsyncEnumerable<GenerationEvent> IModelWorkerGrain.GenerateAsync(
+        GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var engine = await EnsureStartedAsync();
+        var model = engine.Model;
+        var prompt = model.RenderPrompt(request.Messages, request.DisableThink);
+        var settings = new SamplingSettings
+        {
+            Temperature = request.Temperature ?? 0.8f,
+            TopP = request.TopP ?? 1f,
+            Seed = request.Seed ?? (uint)Random.Shared.Next(),
+            MaxTokens = request.MaxTokens ?? int.MaxValue,
+            Stop = request.Stop,
+            IgnoreEos = request.IgnoreEos,
+            SplitReasoning = model.Thinks,
+        };
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var output = engine.Submit(prompt, settings, abandon.Token);
+        try
+        {
+            yield return new GenerationEvent(GenerationEventKind.Accepted, PromptTokens: prompt.Length);
+            await foreach (var update in output.ReadAllAsync(CancellationToken.None))
+            {
+                yield return update;
+            }
+        }
+        finally
+        {
+            // Runs when the caller stops enumerating early too: the sequence's slot is freed at the next step.
+            abandon.Cancel();
+        }
+    }
+
+    private Task<InferenceEngine> EnsureStartedAsync() => _starting ??= StartEngineAsync();
+
+    private async Task<InferenceEngine> StartEngineAsync()
+    {
+        var worker = WorkerKey.Parse(Key);
+        var spec = await GrainFactory.GetGrain<IModelGrain>(worker.Model).GetSpecAsync()
+            ?? throw ServingException.ModelNotFound(worker.Model);
+        _engine = await Task.Run(() => inference.Start(Key, spec));
+        logger.LogInformation("Worker {Worker} serving {Model} with {Parallel} slots", Key, spec.Name, spec.Parallel);
+        return _engine;
+    }
+
+    private WorkerStatus Status()
+    {
+        var counters = _engine?.Counters;
+        return new WorkerStatus
+        {
+            Worker = Key,
+            Model = WorkerKey.Parse(Key).Model,
+            Silo = this.RuntimeIdentity,
+            SlotsBusy = counters?.SlotsBusy ?? 0,
+            SlotsTotal = counters?.SlotsTotal ?? 0,
+            Queued = counters?.Queued ?? 0,
+            Steps = counters?.Steps ?? 0,
+            SharedSteps = counters?.SharedSteps ?? 0,
+            MaxSequencesPerStep = counters?.MaxSequencesPerStep ?? 0,
+            CompletedRequests = counters?.CompletedRequests ?? 0,
+            GeneratedTokens = counters?.GeneratedTokens ?? 0,
+        };
+    }
+}
