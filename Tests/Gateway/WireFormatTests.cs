@@ -1,0 +1,129 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Verge.Orleans.Grains.ModelFiles;
+
+namespace Verge.Orleans.Tests.Gateway;
+
+/// <summary>The exact bytes and statuses clients see, checked without an SDK in between.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class WireFormatTests(GatewayFixture gateway)
+{
+    private const string Hello = """[{"role":"user","content":"Hello there"}]""";
+
+    [Fact]
+    public async Task StreamStartsWithRoleSharesOneIdAndEndsWithUsageThenDone()
+    {
+        var events = await StreamAsync($$"""{"model":"verge-demo","stream":true,"stream_options":{"include_usage":true},"temperature":0,"messages":{{Hello}}}""");
+
+        Assert.Equal("[DONE]", events[^1]);
+        var chunks = events[..^1].Select(e => JsonDocument.Parse(e).RootElement).ToList();
+        Assert.Single(chunks.Select(c => c.GetProperty("id").GetString()).Distinct());
+        Assert.All(chunks, c => Assert.Equal("chat.completion.chunk", c.GetProperty("object").GetString()));
+        Assert.Equal("assistant", chunks[0].GetProperty("choices")[0].GetProperty("delta").GetProperty("role").GetString());
+        Assert.All(chunks.Skip(1).SkipLast(1), c => Assert.False(c.GetProperty("choices")[0].GetProperty("delta").TryGetProperty("role", out _)));
+        var deltas = chunks.SkipLast(1).Select(c => c.GetProperty("choices")[0].GetProperty("delta")).ToList();
+        Assert.Equal(ScriptedModel.Reasoning, string.Concat(deltas.Select(d => Text(d, "reasoning_content"))));
+        Assert.Equal(ScriptedModel.Answer, string.Concat(deltas.Select(d => Text(d, "content"))));
+        Assert.Single(chunks, c => c.GetProperty("choices").GetArrayLength() == 1
+            && c.GetProperty("choices")[0].GetProperty("finish_reason").ValueKind == JsonValueKind.String);
+        var usage = chunks[^1];
+        Assert.Equal(0, usage.GetProperty("choices").GetArrayLength());
+        Assert.Equal(ScriptedModel.CompletionTokens, usage.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+        Assert.Equal(ScriptedModel.CompletionTokens, usage.GetProperty("timings").GetProperty("predicted_n").GetInt32());
+    }
+
+    [Fact]
+    public async Task StreamWithoutIncludeUsageCarriesNoUsage()
+    {
+        var events = await StreamAsync($$"""{"model":"verge-demo","stream":true,"messages":{{Hello}}}""");
+
+        Assert.Equal("[DONE]", events[^1]);
+        Assert.All(events[..^1], e => Assert.False(JsonDocument.Parse(e).RootElement.TryGetProperty("usage", out _)));
+    }
+
+    [Theory]
+    [InlineData("{bad json", null, "invalid_json")]
+    [InlineData("""{"messages":[{"role":"user","content":"x"}]}""", "model", "invalid_request_error")]
+    [InlineData("""{"model":"verge-demo"}""", "messages", "invalid_request_error")]
+    [InlineData("""{"model":"verge-demo","messages":null}""", "messages", "invalid_request_error")]
+    [InlineData("""{"model":"verge-demo","messages":"hello"}""", "messages", "invalid_request_error")]
+    [InlineData("""{"model":"verge-demo","messages":[]}""", "messages", "invalid_request_error")]
+    [InlineData("""{"model":"verge-demo","messages":[123]}""", "messages[0]", "invalid_request_error")]
+    [InlineData("""{"model":"verge-demo","messages":[{}]}""", "messages[0].role", "invalid_request_error")]
+    [InlineData("""{"model":"verge-demo","messages":[{"role":5,"content":"x"}]}""", "messages[0].role", "invalid_request_error")]
+    [InlineData("""{"model":"verge-demo","messages":[{"role":"user","content":"x"}],"n":2}""", "n", "unsupported_parameter")]
+    [InlineData("""{"model":"verge-demo","messages":[{"role":"user","content":"x"}],"stream_options":{"include_usage":true}}""", "stream_options", "invalid_request_error")]
+    [InlineData("""{"model":"verge-demo","messages":[{"role":"user","content":"x"}],"temperature":3}""", "temperature", "invalid_request_error")]
+    [InlineData("""{"model":"verge-demo","messages":[{"role":"user","content":"x"}],"max_tokens":0}""", "max_tokens", "invalid_request_error")]
+    [InlineData("""{"model":"verge-demo","messages":[{"role":"user","content":"x"}],"stop":[1]}""", "stop", "invalid_request_error")]
+    [InlineData("""{"model":"verge-demo","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function"}]}""", "tools", "unsupported_parameter")]
+    public async Task BadRequestsAnswer400NamingTheParameter(string body, string? param, string code)
+    {
+        var (status, error) = await PostAsync(body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(param, error.GetProperty("param").GetString());
+        Assert.Equal(code, error.GetProperty("code").GetString());
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("message").GetString()));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task UnknownAssistantAnswers404ModelNotFound(bool stream)
+    {
+        var (status, error) = await PostAsync($$"""{"model":"Verge-Demo","stream":{{(stream ? "true" : "false")}},"messages":{{Hello}}}""");
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal("model_not_found", error.GetProperty("code").GetString());
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task PromptLongerThanTheContextAnswers400BeforeAnyToken(bool stream)
+    {
+        var longText = string.Join(' ', Enumerable.Repeat("hello", 3000));
+        var body = JsonSerializer.Serialize(new { model = "verge-demo", stream, messages = new[] { new { role = "user", content = longText } } });
+
+        var (status, error) = await PostAsync(body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("context_length_exceeded", error.GetProperty("code").GetString());
+        Assert.Contains("2048", error.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task UnknownFieldsAreAccepted()
+    {
+        using var response = await gateway.CreateClient().PostAsync("/v1/chat/completions",
+            Json($$"""{"model":"verge-demo","messages":{{Hello}},"user":"me","some_vendor_field":{"x":1} }"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private static string Text(JsonElement delta, string name) =>
+        delta.TryGetProperty(name, out var value) ? value.GetString() ?? "" : "";
+
+    private async Task<List<string>> StreamAsync(string body)
+    {
+        using var response = await gateway.CreateClient().PostAsync("/v1/chat/completions", Json(body));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var text = await response.Content.ReadAsStringAsync();
+        return text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+            .Select(e => e.StartsWith("data: ", StringComparison.Ordinal) ? e["data: ".Length..] : throw new Xunit.Sdk.XunitException($"not an SSE data line: {e}"))
+            .ToList();
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Error)> PostAsync(string body)
+    {
+        using var response = await gateway.CreateClient().PostAsync("/v1/chat/completions", Json(body));
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        return (response.StatusCode, json.GetProperty("error").Clone());
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+}
