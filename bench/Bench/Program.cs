@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Text;
+using LLama.Native;
+using Microsoft.Extensions.Logging.Abstractions;
+using Verge.Orleans.Bench;
+using Verge.Orleans.Grains.Abstractions.Inference;
+using Verge.Orleans.Grains.Inference;
+
+// usage: Bench <model.gguf> <gateway base url incl. /v1> <assistant> [tokens]
+var (modelPath, baseUrl, assistant) = (args[0], args[1], args[2]);
+var tokens = args.Length > 3 ? int.Parse(args[3]) : 128;
+using var http = new HttpClient { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(10) };
+NativeLogConfig.llama_log_set((_, _) => { });
+
+using var model = LoadedModel.Load(modelPath);
+using var engine = new InferenceEngine(model, new EngineOptions { Parallel = 8, ContextSize = 1024, Threads = Environment.ProcessorCount }, "in-process", NullLogger.Instance);
+var prompt = model.RenderPrompt([new Verge.Orleans.Grains.Abstractions.Inference.ChatMessage("user", "Write a story.")], disableThink: false);
+
+async Task<Run> InProcessAsync()
+{
+    var clock = new StreamClock();
+    var settings = new SamplingSettings { Temperature = 0, MaxTokens = tokens, IgnoreEos = true };
+    await foreach (var update in engine.Submit(prompt, settings, CancellationToken.None).ReadAllAsync())
+    {
+        if (update.Kind == GenerationEventKind.Delta)
+        {
+            clock.Token();
+        }
+    }
+
+    return clock.Stop();
+}
+
+// A plain SSE reader: the figure is the server's path, not a client library's parsing cost.
+async Task<Run> HttpAsync()
+{
+    var clock = new StreamClock();
+    var body = $$"""{"model":"{{assistant}}","stream":true,"temperature":0,"ignore_eos":true,"max_tokens":{{tokens}},"messages":[{"role":"user","content":"Write a story."}]}""";
+    using var request = new HttpRequestMessage(HttpMethod.Post, "chat/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+    using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+    response.EnsureSuccessStatusCode();
+    using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+    while (await reader.ReadLineAsync() is { } line)
+    {
+        if (line.Contains("\"delta\":{\"content\"", StringComparison.Ordinal) || line.Contains("\"delta\":{\"reasoning_content\"", StringComparison.Ordinal))
+        {
+            clock.Token();
+        }
+    }
+
+    return clock.Stop();
+}
+
+Console.WriteLine($"model {Path.GetFileName(modelPath)}, {tokens} tokens per stream, {Environment.ProcessorCount} threads");
+await InProcessAsync();
+await HttpAsync();
+
+// Single stream: alternate the two paths so drift on a noisy machine hits both alike.
+var inProcess = new List<double>();
+var overHttp = new List<double>();
+for (var round = 0; round < 3; round++)
+{
+    inProcess.Add((await InProcessAsync()).DecodeTokensPerSecond);
+    overHttp.Add((await HttpAsync()).DecodeTokensPerSecond);
+}
+
+var (inMedian, httpMedian) = (Median(inProcess), Median(overHttp));
+Console.WriteLine($"single stream generation: in-process {inMedian:F1} tok/s, HTTP {httpMedian:F1} tok/s, ratio {httpMedian / inMedian:F3} (target >= 0.95)");
+
+var aggregate = new Dictionary<int, double>();
+foreach (var streams in new[] { 1, 4, 8 })
+{
+    var watch = Stopwatch.StartNew();
+    var runs = await Task.WhenAll(Enumerable.Range(0, streams).Select(_ => HttpAsync()));
+    aggregate[streams] = runs.Sum(r => r.Tokens) / watch.Elapsed.TotalSeconds;
+    Console.WriteLine($"aggregate over HTTP, {streams} concurrent streams: {aggregate[streams]:F1} tok/s");
+}
+
+Console.WriteLine($"8 streams / 1 stream: {aggregate[8] / aggregate[1]:F2}x (target >= 1.8x)");
+return 0;
+
+static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# One command: write a Qwen2.5-0.5B-shaped Q8_0 random model, start the gateway on loopback, and
+# compare HTTP with the in-process engine, then measure 1/4/8 concurrent streams.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=${BENCH_DIR:-$(mktemp -d)}
+port=${BENCH_PORT:-18080}
+model="$work/qwen2.5-0.5b-q8_0.gguf"
+
+dotnet build Verge.Orleans.sln -c Release -v quiet -nologo
+[ -f "$model" ] || dotnet Silo/bin/Release/net10.0/linux-x64/Verge.Orleans.Silo.dll write-model random "$model" qwen2.5-0.5b q8_0
+
+dotnet Gateway/bin/Release/net10.0/linux-x64/Verge.Orleans.Gateway.dll \
+  --Urls "http://127.0.0.1:$port" --Verge:DataDirectory "$work" \
+  --Verge:Models:0:Name bench --Verge:Models:0:Path "$model" --Verge:Models:0:Parallel 8 \
+  --Verge:Models:0:ContextSize 1024 --Verge:Models:0:Cores "$(nproc)" \
+  --Verge:Silo:SiloPort 21111 --Verge:Silo:GatewayPort 23000 --Logging:LogLevel:Default Warning &
+gateway=$!
+trap 'kill $gateway 2>/dev/null; wait $gateway 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/v1/models" >/dev/null && break; sleep 0.2; done
+
+dotnet bench/Bench/bin/Release/net10.0/linux-x64/Verge.Orleans.Bench.dll "$model" "http://127.0.0.1:$port/v1" bench "${BENCH_TOKENS:-128}"
