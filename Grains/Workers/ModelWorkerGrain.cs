@@ -75,7 +75,9 @@ internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<Model
         }
     }
 
-    private Task<InferenceEngine> EnsureStartedAsync() => _starting ??= StartEngineAsync();
+    // A failed start is not cached: the next request tries again (the file may have appeared).
+    private Task<InferenceEngine> EnsureStartedAsync() =>
+        _starting is { IsFaulted: false, IsCanceled: false } ? _starting : _starting = StartEngineAsync();
 
     private async Task<InferenceEngine> StartEngineAsync()
     {
