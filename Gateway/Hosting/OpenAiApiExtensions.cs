@@ -1,3 +1,4 @@
+using Verge.Orleans.Gateway.Identity;
 using Verge.Orleans.Gateway.OpenAi;
 
 namespace Verge.Orleans.Gateway.Hosting;
@@ -7,7 +8,7 @@ public static class OpenAiApiExtensions
     /// <summary>The OpenAI-compatible surface under <c>/v1</c>.</summary>
     public static IEndpointRouteBuilder MapOpenAiApi(this IEndpointRouteBuilder endpoints)
     {
-        var v1 = endpoints.MapGroup("/v1");
+        var v1 = endpoints.MapGroup("/v1").AddEndpointFilter<ApiKeyFilter>();
         v1.MapGet("/models", ModelsEndpoint.ListAsync);
         v1.MapPost("/chat/completions", ChatCompletionsEndpoint.HandleAsync);
         return endpoints;

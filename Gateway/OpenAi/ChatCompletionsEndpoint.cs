@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using Verge.Orleans.Gateway.Identity;
 using Verge.Orleans.Gateway.OpenAi.Contracts;
 using Verge.Orleans.Grains.Abstractions.Grains;
 using Verge.Orleans.Grains.Abstractions.Inference;
@@ -29,6 +30,11 @@ internal static class ChatCompletionsEndpoint
             }
 
             LogIgnoredFields(request, logger);
+            if (!http.Grant().MayUse(request.Model))
+            {
+                throw ServingException.ModelNotFound(request.Model);
+            }
+
             var plan = await grains.GetGrain<IAssistantGrain>(request.Model).PlanAsync(ToGeneration(request));
             events = grains.GetGrain<IModelWorkerGrain>(plan.Worker).GenerateAsync(plan.Request, aborted).GetAsyncEnumerator(aborted);
             if (!await events.MoveNextAsync() || events.Current.Kind != GenerationEventKind.Accepted)

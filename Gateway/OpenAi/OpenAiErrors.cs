@@ -23,6 +23,14 @@ internal static class OpenAiErrors
         return new ErrorResult(status, body, retryAfter);
     }
 
+    /// <summary>401 with VergeOS' body and an OpenAI error beside it, so both kinds of client understand it.</summary>
+    public static IResult LoginRequired() => new ErrorResult(401, new ErrorResponse(
+        new ErrorBody("Login required: send a valid API key as 'Authorization: Bearer <key>'.", "authentication_error", null, "invalid_api_key"),
+        Err: "Login required"), null);
+
+    public static IResult IpForbidden() =>
+        new ErrorResult(403, Body("This API key may not be used from your address.", "permission_error", null, "ip_not_allowed"), null);
+
     /// <summary>The SSE frame sent when a stream fails after its first byte.</summary>
     public static string ToSseFrame(Exception error) =>
         "data: " + JsonSerializer.Serialize(Map(error).Body, OpenAiJsonContext.Default.ErrorResponse) + "\n\n";

@@ -35,6 +35,10 @@ public sealed class ServingException : Exception
     public static ServingException Busy(int retryAfterSeconds) =>
         new(429, "server_busy", "All slots and the wait queue of this model are full; retry later.") { RetryAfterSeconds = retryAfterSeconds };
 
+    public static ServingException Conflict(string what) => new(409, "conflict", $"{what} already exists.");
+
+    public static ServingException NotFound(string what) => new(404, "not_found", $"{what} does not exist.");
+
     public static ServingException NotReady(string model, string reason) =>
         new(503, "model_not_ready", $"The model '{model}' is not online: {reason}") { RetryAfterSeconds = 5 };
 }

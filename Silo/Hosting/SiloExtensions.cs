@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
 using Orleans.Runtime.MembershipService.SiloMetadata;
+using Verge.Orleans.Grains;
 using Verge.Orleans.Grains.Catalog;
 using Verge.Orleans.Grains.Inference;
 using Verge.Orleans.Grains.Placement;
@@ -33,7 +34,7 @@ public static class SiloExtensions
     public static ISiloBuilder AddVergeGrains(this ISiloBuilder silo, bool gpu)
     {
         silo.UseSiloMetadata(new Dictionary<string, string> { [GpuPlacementDirector.MetadataKey] = gpu ? "true" : "false" });
-        silo.AddMemoryGrainStorage("verge");
+        silo.AddMemoryGrainStorage(StorageNames.Verge);
         silo.Services.AddPlacementFilter<GpuPlacementStrategy, GpuPlacementDirector>(ServiceLifetime.Transient);
         silo.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section);
         silo.Services.TryAddSingleton(TimeProvider.System);

@@ -2,6 +2,8 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
@@ -19,12 +21,19 @@ public sealed class GatewayFixture : WebApplicationFactory<Program>
     public const string Demo = "verge-demo";
     public const string Solo = "solo";
 
+    /// <summary>The admin key the fixture installs through <c>Verge:BootstrapAdminKey</c>.</summary>
+    public const string AdminKey = "vk_00112233445566aa_AdminKeyOfTheTestsAdminKeyOfTheTestsAdminKe";
+
+    /// <summary>Requests carrying this header appear to come from that address (the test server has none).</summary>
+    public const string RemoteIpHeader = "X-Test-Remote-Ip";
+
     protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
     {
         var data = Path.Combine(Path.GetTempPath(), $"verge-gateway-{Guid.NewGuid():N}");
         var settings = new Dictionary<string, string>
         {
             ["Verge:DataDirectory"] = data,
+            ["Verge:BootstrapAdminKey"] = AdminKey,
             ["Verge:Silo:SiloPort"] = FreePort().ToString(),
             ["Verge:Silo:GatewayPort"] = FreePort().ToString(),
             ["Verge:Models:0:Name"] = Demo,
@@ -43,10 +52,29 @@ public sealed class GatewayFixture : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, RemoteIpFromHeader>());
     }
 
-    public ChatClient Chat(string model = Demo) =>
-        new(model, new ApiKeyCredential("unused"), new OpenAIClientOptions
+    /// <summary>An HTTP client that sends <paramref name="key"/> (the admin key by default).</summary>
+    public HttpClient Client(string? key = AdminKey, string? remoteIp = null)
+    {
+        var client = CreateClient();
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        }
+
+        if (remoteIp is not null)
+        {
+            client.DefaultRequestHeaders.Add(RemoteIpHeader, remoteIp);
+        }
+
+        return client;
+    }
+
+    public ChatClient Chat(string model = Demo, string key = AdminKey) =>
+        new(model, new ApiKeyCredential(key), new OpenAIClientOptions
         {
             Endpoint = new Uri(Server.BaseAddress, "/v1"),
             Transport = new HttpClientPipelineTransport(CreateClient()),
@@ -54,7 +82,7 @@ public sealed class GatewayFixture : WebApplicationFactory<Program>
         });
 
     public OpenAIClient OpenAi() =>
-        new(new ApiKeyCredential("unused"), new OpenAIClientOptions
+        new(new ApiKeyCredential(AdminKey), new OpenAIClientOptions
         {
             Endpoint = new Uri(Server.BaseAddress, "/v1"),
             Transport = new HttpClientPipelineTransport(CreateClient()),
@@ -65,12 +93,29 @@ public sealed class GatewayFixture : WebApplicationFactory<Program>
     public async Task<WorkerStatus> WorkerOf(string model) =>
         (await Grains.GetGrain<IModelGrain>(model).GetWorkersAsync()).Single();
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+internal sealed class RemoteIpFromHeader : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            if (context.Request.Headers.TryGetValue(GatewayFixture.RemoteIpHeader, out var ip))
+            {
+                context.Connection.RemoteIpAddress = IPAddress.Parse(ip.ToString());
+            }
+
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }
 
 [CollectionDefinition(Name)]

@@ -28,7 +28,7 @@ public sealed class SlotTests(GatewayFixture gateway)
         // "solo" has one slot and no queue: while a sequence holds the slot, the next request gets 429.
         var body = """{"model":"solo","stream":true,"ignore_eos":true,"messages":[{"role":"user","content":"hi"}]}""";
         using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") })
-        using (var response = await gateway.CreateClient().SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
+        using (var response = await gateway.Client().SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
         {
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
             for (var i = 0; i < 3; i++)
@@ -47,13 +47,13 @@ public sealed class SlotTests(GatewayFixture gateway)
     }
 
     private Task<HttpResponseMessage> PostAsync(string model) =>
-        gateway.CreateClient().PostAsync("/v1/chat/completions", new StringContent(
+        gateway.Client().PostAsync("/v1/chat/completions", new StringContent(
             $$"""{"model":"{{model}}","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
 
     private async Task<string> StreamRawAsync(string model, int maxTokens)
     {
         var body = $$"""{"model":"{{model}}","stream":true,"stream_options":{"include_usage":true},"ignore_eos":true,"max_tokens":{{maxTokens}},"temperature":0,"messages":[{"role":"user","content":"hi"}]}""";
-        using var response = await gateway.CreateClient().PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
+        using var response = await gateway.Client().PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
         return await response.Content.ReadAsStringAsync();
     }
 

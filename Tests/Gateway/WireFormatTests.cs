@@ -98,7 +98,7 @@ public sealed class WireFormatTests(GatewayFixture gateway)
     [Fact]
     public async Task UnknownFieldsAreAccepted()
     {
-        using var response = await gateway.CreateClient().PostAsync("/v1/chat/completions",
+        using var response = await gateway.Client().PostAsync("/v1/chat/completions",
             Json($$"""{"model":"verge-demo","messages":{{Hello}},"user":"me","some_vendor_field":{"x":1} }"""));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -109,7 +109,7 @@ public sealed class WireFormatTests(GatewayFixture gateway)
 
     private async Task<List<string>> StreamAsync(string body)
     {
-        using var response = await gateway.CreateClient().PostAsync("/v1/chat/completions", Json(body));
+        using var response = await gateway.Client().PostAsync("/v1/chat/completions", Json(body));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         var text = await response.Content.ReadAsStringAsync();
@@ -120,7 +120,7 @@ public sealed class WireFormatTests(GatewayFixture gateway)
 
     private async Task<(HttpStatusCode Status, JsonElement Error)> PostAsync(string body)
     {
-        using var response = await gateway.CreateClient().PostAsync("/v1/chat/completions", Json(body));
+        using var response = await gateway.Client().PostAsync("/v1/chat/completions", Json(body));
         var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         return (response.StatusCode, json.GetProperty("error").Clone());
     }

@@ -1,0 +1,115 @@
+using Verge.Orleans.Gateway.Identity;
+using Verge.Orleans.Grains.Abstractions.Grains;
+using Verge.Orleans.Grains.Abstractions.Identity;
+using Verge.Orleans.Grains.Abstractions.Inference;
+
+namespace Verge.Orleans.Gateway.Admin;
+
+/// <summary>Users and their keys. Admins manage everyone; a normal user may read itself and manage its own keys.</summary>
+internal static class UsersEndpoints
+{
+    public static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains) =>
+        RequireAdmin(http) ?? Results.Ok(await grains.GetGrain<IUserDirectoryGrain>(0).ListAsync());
+
+    public static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains, UserRequest body)
+    {
+        if (RequireAdmin(http) is { } refused)
+        {
+            return refused;
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Name))
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["name"] = ["A user needs a name."] });
+        }
+
+        var user = await grains.GetGrain<IUserGrain>(body.Name).CreateAsync(ToSpec(body, body.Name));
+        return Results.Created($"/api/v1/users/{Uri.EscapeDataString(user.Name)}", user);
+    }
+
+    public static async Task<IResult> GetAsync(HttpContext http, IGrainFactory grains, string user) =>
+        RequireSelfOrAdmin(http, user) ?? (await grains.GetGrain<IUserGrain>(user).GetAsync() is { } found
+            ? Results.Ok(found)
+            : throw ServingException.NotFound($"User '{user}'"));
+
+    public static async Task<IResult> UpdateAsync(HttpContext http, IGrainFactory grains, string user, UserRequest body) =>
+        RequireAdmin(http) ?? Results.Ok(await grains.GetGrain<IUserGrain>(user).UpdateAsync(ToSpec(body, user)));
+
+    public static async Task<IResult> DeleteAsync(HttpContext http, IGrainFactory grains, string user)
+    {
+        if (RequireAdmin(http) is { } refused)
+        {
+            return refused;
+        }
+
+        await grains.GetGrain<IUserGrain>(user).DeleteAsync();
+        return Results.NoContent();
+    }
+
+    public static async Task<IResult> ListKeysAsync(HttpContext http, IGrainFactory grains, string user) =>
+        RequireSelfOrAdmin(http, user) ?? Results.Ok((await grains.GetGrain<IUserGrain>(user).ListKeysAsync()).Select(k => KeyResponse.From(k)));
+
+    public static async Task<IResult> CreateKeyAsync(HttpContext http, IGrainFactory grains, string user, KeyRequest body)
+    {
+        if ((RequireSelfOrAdmin(http, user) ?? Validate(body)) is { } refused)
+        {
+            return refused;
+        }
+
+        var created = await grains.GetGrain<IUserGrain>(user).CreateKeyAsync(ToSettings(body));
+        return Results.Created($"/api/v1/users/{Uri.EscapeDataString(user)}/keys/{created.Key.Id}", KeyResponse.From(created.Key, created.Token));
+    }
+
+    public static async Task<IResult> UpdateKeyAsync(HttpContext http, IGrainFactory grains, string user, string key, KeyRequest body) =>
+        RequireSelfOrAdmin(http, user) ?? Validate(body)
+            ?? Results.Ok(KeyResponse.From(await grains.GetGrain<IUserGrain>(user).UpdateKeyAsync(key, ToSettings(body))));
+
+    public static async Task<IResult> DeleteKeyAsync(HttpContext http, IGrainFactory grains, string user, string key)
+    {
+        if (RequireSelfOrAdmin(http, user) is { } refused)
+        {
+            return refused;
+        }
+
+        await grains.GetGrain<IUserGrain>(user).DeleteKeyAsync(key);
+        return Results.NoContent();
+    }
+
+    private static IResult? RequireAdmin(HttpContext http) =>
+        http.Grant().Admin ? null : Results.Problem(statusCode: 403, title: "Forbidden", detail: "Only administrators may do this.");
+
+    private static IResult? RequireSelfOrAdmin(HttpContext http, string user) =>
+        http.Grant() is var grant && (grant.Admin || grant.User == user)
+            ? null
+            : Results.Problem(statusCode: 403, title: "Forbidden", detail: "You may manage only your own user and keys.");
+
+    private static IResult? Validate(KeyRequest body)
+    {
+        var errors = IpRules.Validate(body.IpAllowList ?? [], body.IpDenyList ?? []);
+        if (string.IsNullOrWhiteSpace(body.Name))
+        {
+            errors["name"] = ["A key needs a name."];
+        }
+
+        if (body.ExpirationType == ExpirationType.SetDate && body.Expires is null)
+        {
+            errors["expires"] = ["'Set Date' keys need an expiry date."];
+        }
+
+        return errors.Count == 0 ? null : Results.ValidationProblem(errors);
+    }
+
+    private static UserSpec ToSpec(UserRequest body, string name) =>
+        new() { Name = name, Type = body.Type, Admin = body.Admin, Enabled = body.Enabled, AllowedAssistants = body.AllowedAssistants };
+
+    private static ApiKeySettings ToSettings(KeyRequest body) => new()
+    {
+        Name = body.Name!,
+        Description = body.Description,
+        ExpirationType = body.ExpirationType,
+        Expires = body.ExpirationType == ExpirationType.SetDate ? body.Expires : null,
+        IpAllowList = body.IpAllowList ?? [],
+        IpDenyList = body.IpDenyList ?? [],
+        AllowedAssistants = body.AllowedAssistants,
+    };
+}

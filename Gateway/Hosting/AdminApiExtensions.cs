@@ -1,0 +1,49 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Verge.Orleans.Gateway.Admin;
+using Verge.Orleans.Gateway.Identity;
+using Verge.Orleans.Grains.Abstractions.Inference;
+
+namespace Verge.Orleans.Gateway.Hosting;
+
+public static class AdminApiExtensions
+{
+    /// <summary>Key verification for every API, the first admin key, and the admin API's JSON and errors.</summary>
+    public static IHostApplicationBuilder AddVergeIdentity(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ApiKeyAuthenticator>();
+        builder.Services.AddHostedService<AdminBootstrapper>();
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        return builder;
+    }
+
+    /// <summary>The admin REST API under <c>/api/v1</c>: JSON in and out, ProblemDetails errors.</summary>
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/v1").AddEndpointFilter<ApiKeyFilter>().AddEndpointFilter(MapErrorsAsync);
+        api.MapGet("/users", UsersEndpoints.ListAsync);
+        api.MapPost("/users", UsersEndpoints.CreateAsync);
+        api.MapGet("/users/{user}", UsersEndpoints.GetAsync);
+        api.MapPut("/users/{user}", UsersEndpoints.UpdateAsync);
+        api.MapDelete("/users/{user}", UsersEndpoints.DeleteAsync);
+        api.MapGet("/users/{user}/keys", UsersEndpoints.ListKeysAsync);
+        api.MapPost("/users/{user}/keys", UsersEndpoints.CreateKeyAsync);
+        api.MapPut("/users/{user}/keys/{key}", UsersEndpoints.UpdateKeyAsync);
+        api.MapDelete("/users/{user}/keys/{key}", UsersEndpoints.DeleteKeyAsync);
+        return endpoints;
+    }
+
+    // Grain refusals become ProblemDetails in this one place.
+    private static async ValueTask<object?> MapErrorsAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (ServingException error)
+        {
+            return Results.Problem(statusCode: error.Status, title: error.Code, detail: error.Message);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using Verge.Orleans.Grains.Abstractions.Grains;
+using Verge.Orleans.Grains.Abstractions.Identity;
+
+namespace Verge.Orleans.Gateway.Identity;
+
+/// <summary>
+/// On a fresh install (no admin user), creates the user <c>admin</c> and one key, printed once to the
+/// console, or taken from <c>Verge:BootstrapAdminKey</c>. Keys never go to the logs.
+/// </summary>
+internal sealed class AdminBootstrapper(IGrainFactory grains, IConfiguration configuration, ILogger<AdminBootstrapper> logger) : IHostedService
+{
+    public const string AdminUser = "admin";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var users = await grains.GetGrain<IUserDirectoryGrain>(0).ListAsync();
+        if (users.Any(u => u.Admin))
+        {
+            return;
+        }
+
+        var configured = configuration["Verge:BootstrapAdminKey"];
+        if (configured is not null && ApiKeyToken.IdOf(configured) is null)
+        {
+            throw new InvalidOperationException(
+                "Verge:BootstrapAdminKey must be a key of the form vk_<16 hex digits>_<43 base64url characters>; leave it unset to have one generated.");
+        }
+
+        var admin = grains.GetGrain<IUserGrain>(AdminUser);
+        if (await admin.GetAsync() is null)
+        {
+            await admin.CreateAsync(new UserSpec { Name = AdminUser, Admin = true });
+        }
+        else
+        {
+            await admin.UpdateAsync((await admin.GetAsync())! with { Admin = true, Enabled = true });
+        }
+
+        var key = await admin.CreateKeyAsync(new ApiKeySettings { Name = "bootstrap", Description = "Created at first start" }, configured);
+        logger.LogInformation("Created the admin user {User} and its first key {KeyId}", AdminUser, key.Key.Id);
+        if (configured is null)
+        {
+            Console.WriteLine($"Admin API key (shown once, store it now): {key.Token}");
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

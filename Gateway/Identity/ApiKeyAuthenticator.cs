@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using Microsoft.Net.Http.Headers;
+using Verge.Orleans.Grains.Abstractions.Grains;
+using Verge.Orleans.Grains.Abstractions.Identity;
+
+namespace Verge.Orleans.Gateway.Identity;
+
+/// <summary>
+/// Verifies bearer keys against their grains. A verified grant is reused for at most
+/// <see cref="CacheLifetime"/>, so a revoked key or a disabled user stops working on every gateway
+/// within that time; expiry and IP lists are checked on every request.
+/// </summary>
+internal sealed class ApiKeyAuthenticator(IGrainFactory grains, TimeProvider time)
+{
+    public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<string, (ApiKeyGrant Grant, DateTimeOffset Verified)> _cache = new();
+
+    public async Task<(ApiKeyGrant? Grant, int Status)> AuthenticateAsync(HttpContext http)
+    {
+        var header = http.Request.Headers[HeaderNames.Authorization].ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, 401);
+        }
+
+        var token = header["Bearer ".Length..].Trim();
+        var id = ApiKeyToken.IdOf(token);
+        if (id is null)
+        {
+            return (null, 401);
+        }
+
+        var hash = ApiKeyToken.Hash(token);
+        var cacheKey = Convert.ToBase64String(hash);
+        var now = time.GetUtcNow();
+        var ip = http.Connection.RemoteIpAddress;
+        ApiKeyGrant? grant;
+        if (_cache.TryGetValue(cacheKey, out var cached) && now - cached.Verified < CacheLifetime)
+        {
+            grant = cached.Grant;
+        }
+        else
+        {
+            grant = await grains.GetGrain<IApiKeyGrain>(id).VerifyAsync(hash, ip?.ToString());
+            if (grant is null)
+            {
+                _cache.TryRemove(cacheKey, out _);
+                return (null, 401);
+            }
+
+            _cache[cacheKey] = (grant, now);
+        }
+
+        if (grant.Expires is { } expires && now >= expires)
+        {
+            return (null, 401);
+        }
+
+        return IpRules.Permits(ip, grant.IpAllowList, grant.IpDenyList) ? (grant, 200) : (null, 403);
+    }
+}

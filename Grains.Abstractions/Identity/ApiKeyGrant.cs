@@ -1,0 +1,21 @@
+namespace Verge.Orleans.Grains.Abstractions.Identity;
+
+/// <summary>What a verified key may do, for the gateway to cache briefly and enforce.</summary>
+[GenerateSerializer, Immutable, Alias("verge.ApiKeyGrant")]
+public sealed record ApiKeyGrant
+{
+    [Id(0)] public required string KeyId { get; init; }
+
+    [Id(1)] public required string User { get; init; }
+
+    [Id(2)] public bool Admin { get; init; }
+
+    [Id(3)] public DateTimeOffset? Expires { get; init; }
+
+    [Id(4)] public IReadOnlyList<string> IpAllowList { get; init; } = [];
+
+    [Id(5)] public IReadOnlyList<string> IpDenyList { get; init; } = [];
+
+    /// <summary>Assistants usable with this key (user's and key's lists combined); null means all.</summary>
+    [Id(6)] public IReadOnlyList<string>? AllowedAssistants { get; init; }
+}

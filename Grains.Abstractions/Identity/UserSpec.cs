@@ -1,0 +1,19 @@
+namespace Verge.Orleans.Grains.Abstractions.Identity;
+
+/// <summary>A user: owns API keys, which inherit its rights.</summary>
+[GenerateSerializer, Immutable, Alias("verge.UserSpec")]
+public sealed record UserSpec
+{
+    [Id(0)] public required string Name { get; init; }
+
+    [Id(1)] public UserType Type { get; init; } = UserType.Normal;
+
+    [Id(2)] public bool Admin { get; init; }
+
+    [Id(3)] public bool Enabled { get; init; } = true;
+
+    /// <summary>Assistants this user may use; null means all.</summary>
+    [Id(4)] public IReadOnlyList<string>? AllowedAssistants { get; init; }
+
+    [Id(5)] public DateTimeOffset Created { get; init; }
+}
