@@ -9,11 +9,11 @@ namespace Verge.Orleans.Gateway.Admin;
 internal static class UsersEndpoints
 {
     public static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains) =>
-        RequireAdmin(http) ?? Results.Ok(await grains.GetGrain<IUserDirectoryGrain>(0).ListAsync());
+        AdminGuard.RequireAdmin(http) ?? Results.Ok(await grains.GetGrain<IUserDirectoryGrain>(0).ListAsync());
 
     public static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains, UserRequest body)
     {
-        if (RequireAdmin(http) is { } refused)
+        if (AdminGuard.RequireAdmin(http) is { } refused)
         {
             return refused;
         }
@@ -28,16 +28,16 @@ internal static class UsersEndpoints
     }
 
     public static async Task<IResult> GetAsync(HttpContext http, IGrainFactory grains, string user) =>
-        RequireSelfOrAdmin(http, user) ?? (await grains.GetGrain<IUserGrain>(user).GetAsync() is { } found
+        AdminGuard.RequireSelfOrAdmin(http, user) ?? (await grains.GetGrain<IUserGrain>(user).GetAsync() is { } found
             ? Results.Ok(found)
             : throw ServingException.NotFound($"User '{user}'"));
 
     public static async Task<IResult> UpdateAsync(HttpContext http, IGrainFactory grains, string user, UserRequest body) =>
-        RequireAdmin(http) ?? Results.Ok(await grains.GetGrain<IUserGrain>(user).UpdateAsync(ToSpec(body, user)));
+        AdminGuard.RequireAdmin(http) ?? Results.Ok(await grains.GetGrain<IUserGrain>(user).UpdateAsync(ToSpec(body, user)));
 
     public static async Task<IResult> DeleteAsync(HttpContext http, IGrainFactory grains, string user)
     {
-        if (RequireAdmin(http) is { } refused)
+        if (AdminGuard.RequireAdmin(http) is { } refused)
         {
             return refused;
         }
@@ -47,11 +47,11 @@ internal static class UsersEndpoints
     }
 
     public static async Task<IResult> ListKeysAsync(HttpContext http, IGrainFactory grains, string user) =>
-        RequireSelfOrAdmin(http, user) ?? Results.Ok((await grains.GetGrain<IUserGrain>(user).ListKeysAsync()).Select(k => KeyResponse.From(k)));
+        AdminGuard.RequireSelfOrAdmin(http, user) ?? Results.Ok((await grains.GetGrain<IUserGrain>(user).ListKeysAsync()).Select(k => KeyResponse.From(k)));
 
     public static async Task<IResult> CreateKeyAsync(HttpContext http, IGrainFactory grains, string user, KeyRequest body)
     {
-        if ((RequireSelfOrAdmin(http, user) ?? Validate(body)) is { } refused)
+        if ((AdminGuard.RequireSelfOrAdmin(http, user) ?? Validate(body)) is { } refused)
         {
             return refused;
         }
@@ -61,12 +61,12 @@ internal static class UsersEndpoints
     }
 
     public static async Task<IResult> UpdateKeyAsync(HttpContext http, IGrainFactory grains, string user, string key, KeyRequest body) =>
-        RequireSelfOrAdmin(http, user) ?? Validate(body)
+        AdminGuard.RequireSelfOrAdmin(http, user) ?? Validate(body)
             ?? Results.Ok(KeyResponse.From(await grains.GetGrain<IUserGrain>(user).UpdateKeyAsync(key, ToSettings(body))));
 
     public static async Task<IResult> DeleteKeyAsync(HttpContext http, IGrainFactory grains, string user, string key)
     {
-        if (RequireSelfOrAdmin(http, user) is { } refused)
+        if (AdminGuard.RequireSelfOrAdmin(http, user) is { } refused)
         {
             return refused;
         }
@@ -74,14 +74,6 @@ internal static class UsersEndpoints
         await grains.GetGrain<IUserGrain>(user).DeleteKeyAsync(key);
         return Results.NoContent();
     }
-
-    private static IResult? RequireAdmin(HttpContext http) =>
-        http.Grant().Admin ? null : Results.Problem(statusCode: 403, title: "Forbidden", detail: "Only administrators may do this.");
-
-    private static IResult? RequireSelfOrAdmin(HttpContext http, string user) =>
-        http.Grant() is var grant && (grant.Admin || grant.User == user)
-            ? null
-            : Results.Problem(statusCode: 403, title: "Forbidden", detail: "You may manage only your own user and keys.");
 
     private static IResult? Validate(KeyRequest body)
     {

@@ -31,6 +31,17 @@ public static class AdminApiExtensions
         api.MapPost("/users/{user}/keys", UsersEndpoints.CreateKeyAsync);
         api.MapPut("/users/{user}/keys/{key}", UsersEndpoints.UpdateKeyAsync);
         api.MapDelete("/users/{user}/keys/{key}", UsersEndpoints.DeleteKeyAsync);
+        api.MapGet("/models", CatalogEndpoints.ListModelsAsync);
+        api.MapPost("/models", CatalogEndpoints.CreateModelAsync);
+        api.MapGet("/models/{model}", CatalogEndpoints.GetModelAsync);
+        api.MapPut("/models/{model}", CatalogEndpoints.UpdateModelAsync);
+        api.MapDelete("/models/{model}", CatalogEndpoints.DeleteModelAsync);
+        api.MapGet("/assistants", CatalogEndpoints.ListAssistantsAsync);
+        api.MapPost("/assistants", CatalogEndpoints.CreateAssistantAsync);
+        api.MapGet("/assistants/{assistant}", CatalogEndpoints.GetAssistantAsync);
+        api.MapPut("/assistants/{assistant}", CatalogEndpoints.UpdateAssistantAsync);
+        api.MapDelete("/assistants/{assistant}", CatalogEndpoints.DeleteAssistantAsync);
+        api.MapGet("/workers", CatalogEndpoints.ListWorkersAsync);
         return endpoints;
     }
 

@@ -2,7 +2,10 @@ using Verge.Orleans.Grains.Abstractions.Catalog;
 
 namespace Verge.Orleans.Grains.Abstractions.Grains;
 
-/// <summary>The directory of assistants and models (one per cluster, key 0).</summary>
+/// <summary>
+/// The durable directory of models and assistants (one per cluster, key 0). Configuration seeds it on
+/// a fresh install; afterwards the admin API changes it.
+/// </summary>
 [Alias("verge.ICatalogGrain")]
 public interface ICatalogGrain : IGrainWithIntegerKey
 {
@@ -13,4 +16,32 @@ public interface ICatalogGrain : IGrainWithIntegerKey
     /// <summary>Every model, ordered by name.</summary>
     [Alias("ListModelsAsync")]
     Task<IReadOnlyList<ModelSpec>> ListModelsAsync();
+
+    [Alias("GetAssistantAsync")]
+    Task<AssistantSpec?> GetAssistantAsync(string name);
+
+    [Alias("GetModelAsync")]
+    Task<ModelSpec?> GetModelAsync(string name);
+
+    /// <summary>Registers a model and, unless one exists, an assistant of the same name; 409 on a duplicate.</summary>
+    [Alias("CreateModelAsync")]
+    Task<ModelSpec> CreateModelAsync(ModelSpec model);
+
+    /// <summary>Replaces a model's settings; its running workers stop and restart with them on the next request.</summary>
+    [Alias("UpdateModelAsync")]
+    Task<ModelSpec> UpdateModelAsync(ModelSpec model);
+
+    /// <summary>Removes a model, its same-named assistant and its workers; 409 while other assistants use it.</summary>
+    [Alias("DeleteModelAsync")]
+    Task DeleteModelAsync(string name);
+
+    /// <summary>Creates an assistant over an existing model; 409 on a duplicate name.</summary>
+    [Alias("CreateAssistantAsync")]
+    Task<AssistantSpec> CreateAssistantAsync(AssistantSpec assistant);
+
+    [Alias("UpdateAssistantAsync")]
+    Task<AssistantSpec> UpdateAssistantAsync(AssistantSpec assistant);
+
+    [Alias("DeleteAssistantAsync")]
+    Task DeleteAssistantAsync(string name);
 }

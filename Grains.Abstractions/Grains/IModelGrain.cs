@@ -17,4 +17,8 @@ public interface IModelGrain : IGrainWithStringKey
     /// <summary>Status of every worker of this model.</summary>
     [Alias("GetWorkersAsync")]
     Task<IReadOnlyList<WorkerStatus>> GetWorkersAsync();
+
+    /// <summary>Stops the workers a former configuration of the model started.</summary>
+    [Alias("StopWorkersAsync")]
+    Task StopWorkersAsync(ModelSpec spec);
 }

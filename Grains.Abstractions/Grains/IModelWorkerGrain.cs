@@ -17,6 +17,10 @@ public interface IModelWorkerGrain : IGrainWithStringKey
     [Alias("GenerateAsync")]
     IAsyncEnumerable<GenerationEvent> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>Unloads the worker: running sequences end with an error, and the activation goes away.</summary>
+    [Alias("StopAsync")]
+    Task StopAsync();
+
     /// <summary>Slots, queue and engine counters of this worker.</summary>
     [Alias("GetStatusAsync")]
     Task<WorkerStatus> GetStatusAsync();

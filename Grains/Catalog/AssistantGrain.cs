@@ -5,15 +5,15 @@ using Verge.Orleans.Grains.Abstractions.Inference;
 namespace Verge.Orleans.Grains.Catalog;
 
 /// <summary>Applies an assistant's policy to requests: system prompt first, temperature and token limits, think mode.</summary>
-internal sealed class AssistantGrain(ConfiguredCatalog catalog) : Grain, IAssistantGrain
+internal sealed class AssistantGrain : Grain, IAssistantGrain
 {
-    private AssistantSpec? Spec => catalog.Assistants.GetValueOrDefault(this.GetPrimaryKeyString());
+    private Task<AssistantSpec?> SpecAsync() => GrainFactory.GetGrain<ICatalogGrain>(0).GetAssistantAsync(this.GetPrimaryKeyString());
 
-    Task<AssistantSpec?> IAssistantGrain.GetSpecAsync() => Task.FromResult(Spec);
+    Task<AssistantSpec?> IAssistantGrain.GetSpecAsync() => SpecAsync();
 
     async Task<CompletionPlan> IAssistantGrain.PlanAsync(GenerationRequest request)
     {
-        var spec = Spec ?? throw ServingException.ModelNotFound(this.GetPrimaryKeyString());
+        var spec = await SpecAsync() ?? throw ServingException.ModelNotFound(this.GetPrimaryKeyString());
         var messages = string.IsNullOrEmpty(spec.SystemPrompt)
             ? request.Messages
             : [new ChatMessage("system", spec.SystemPrompt), .. request.Messages];

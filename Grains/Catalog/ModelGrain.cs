@@ -4,31 +4,35 @@ using Verge.Orleans.Grains.Abstractions.Inference;
 
 namespace Verge.Orleans.Grains.Catalog;
 
-/// <summary>A model and its workers: starts Min Workers and routes each request to the least loaded one.</summary>
-internal sealed class ModelGrain(ConfiguredCatalog catalog) : Grain, IModelGrain
+/// <summary>A model and its workers: routes each request to the least loaded of Min Workers workers.</summary>
+internal sealed class ModelGrain : Grain, IModelGrain
 {
-    private ModelSpec? Spec => catalog.Models.GetValueOrDefault(this.GetPrimaryKeyString());
-
-    Task<ModelSpec?> IModelGrain.GetSpecAsync() => Task.FromResult(Spec);
+    Task<ModelSpec?> IModelGrain.GetSpecAsync() => SpecAsync();
 
     async Task<string> IModelGrain.PickWorkerAsync()
     {
-        var workers = Workers();
+        var workers = Workers(await SpecAsync() ?? throw ServingException.ModelNotFound(this.GetPrimaryKeyString()));
         if (workers.Count == 1)
         {
             return workers[0].ToString();
         }
 
         var statuses = await Task.WhenAll(workers.Select(w => GrainFactory.GetGrain<IModelWorkerGrain>(w.ToString()).GetStatusAsync()));
-        return statuses.MinBy(s => (double)(s.SlotsBusy + s.Queued) / s.SlotsTotal)!.Worker;
+        return statuses.MinBy(s => (double)(s.SlotsBusy + s.Queued) / Math.Max(1, s.SlotsTotal))!.Worker;
     }
 
     async Task<IReadOnlyList<WorkerStatus>> IModelGrain.GetWorkersAsync() =>
-        await Task.WhenAll(Workers().Select(w => GrainFactory.GetGrain<IModelWorkerGrain>(w.ToString()).GetStatusAsync()));
+        await SpecAsync() is { } spec
+            ? await Task.WhenAll(Workers(spec).Select(w => GrainFactory.GetGrain<IModelWorkerGrain>(w.ToString()).GetStatusAsync()))
+            : [];
 
-    private List<WorkerKey> Workers()
+    Task IModelGrain.StopWorkersAsync(ModelSpec spec) =>
+        Task.WhenAll(Workers(spec).Select(w => GrainFactory.GetGrain<IModelWorkerGrain>(w.ToString()).StopAsync()));
+
+    private Task<ModelSpec?> SpecAsync() => GrainFactory.GetGrain<ICatalogGrain>(0).GetModelAsync(this.GetPrimaryKeyString());
+
+    private static List<WorkerKey> Workers(ModelSpec spec)
     {
-        var spec = Spec ?? throw ServingException.ModelNotFound(this.GetPrimaryKeyString());
         var placement = spec switch
         {
             { Gpu: false } => WorkerPlacement.Any,

@@ -42,6 +42,19 @@ internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<Model
 
     Task<WorkerStatus> IModelWorkerGrain.GetStatusAsync() => Task.FromResult(Status());
 
+    Task IModelWorkerGrain.StopAsync()
+    {
+        if (_engine is not null)
+        {
+            inference.Stop(Key);
+            _engine = null;
+            _starting = null;
+        }
+
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
     async IAsyncEnumerable<GenerationEvent> IModelWorkerGrain.GenerateAsync(
         GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -84,7 +97,16 @@ internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<Model
         var worker = WorkerKey.Parse(Key);
         var spec = await GrainFactory.GetGrain<IModelGrain>(worker.Model).GetSpecAsync()
             ?? throw ServingException.ModelNotFound(worker.Model);
-        _engine = await Task.Run(() => inference.Start(Key, spec));
+        try
+        {
+            _engine = await Task.Run(() => inference.Start(Key, spec));
+        }
+        catch (Exception error) when (error is not ServingException)
+        {
+            logger.LogWarning(error, "Worker {Worker} could not load {Path}", Key, spec.Path);
+            throw ServingException.NotReady(spec.Name, error.Message);
+        }
+
         logger.LogInformation("Worker {Worker} serving {Model} with {Parallel} slots", Key, spec.Name, spec.Parallel);
         return _engine;
     }

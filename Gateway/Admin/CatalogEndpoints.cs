@@ -1,0 +1,106 @@
+using Verge.Orleans.Grains.Abstractions.Catalog;
+using Verge.Orleans.Grains.Abstractions.Grains;
+using Verge.Orleans.Grains.Abstractions.Inference;
+
+namespace Verge.Orleans.Gateway.Admin;
+
+/// <summary>Models, assistants and workers (admins only): what is created here serves through <c>/v1</c> at once.</summary>
+internal static class CatalogEndpoints
+{
+    public static async Task<IResult> ListModelsAsync(HttpContext http, IGrainFactory grains) =>
+        AdminGuard.RequireAdmin(http) ?? Results.Ok(await Catalog(grains).ListModelsAsync());
+
+    public static async Task<IResult> GetModelAsync(HttpContext http, IGrainFactory grains, string model) =>
+        AdminGuard.RequireAdmin(http) ?? Results.Ok(await Catalog(grains).GetModelAsync(model) ?? throw ServingException.NotFound($"Model '{model}'"));
+
+    public static async Task<IResult> CreateModelAsync(HttpContext http, IGrainFactory grains, ModelSpec body) =>
+        AdminGuard.RequireAdmin(http) ?? Validate(body)
+            ?? Results.Created($"/api/v1/models/{Uri.EscapeDataString(body.Name)}", await Catalog(grains).CreateModelAsync(body));
+
+    public static async Task<IResult> UpdateModelAsync(HttpContext http, IGrainFactory grains, string model, ModelSpec body) =>
+        AdminGuard.RequireAdmin(http) ?? Validate(body with { Name = model })
+            ?? Results.Ok(await Catalog(grains).UpdateModelAsync(body with { Name = model }));
+
+    public static async Task<IResult> DeleteModelAsync(HttpContext http, IGrainFactory grains, string model)
+    {
+        if (AdminGuard.RequireAdmin(http) is { } refused)
+        {
+            return refused;
+        }
+
+        await Catalog(grains).DeleteModelAsync(model);
+        return Results.NoContent();
+    }
+
+    public static async Task<IResult> ListAssistantsAsync(HttpContext http, IGrainFactory grains) =>
+        AdminGuard.RequireAdmin(http) ?? Results.Ok(await Catalog(grains).ListAssistantsAsync());
+
+    public static async Task<IResult> GetAssistantAsync(HttpContext http, IGrainFactory grains, string assistant) =>
+        AdminGuard.RequireAdmin(http) ?? Results.Ok(await Catalog(grains).GetAssistantAsync(assistant) ?? throw ServingException.NotFound($"Assistant '{assistant}'"));
+
+    public static async Task<IResult> CreateAssistantAsync(HttpContext http, IGrainFactory grains, AssistantSpec body) =>
+        AdminGuard.RequireAdmin(http) ?? Validate(body)
+            ?? Results.Created($"/api/v1/assistants/{Uri.EscapeDataString(body.Name)}", await Catalog(grains).CreateAssistantAsync(body));
+
+    public static async Task<IResult> UpdateAssistantAsync(HttpContext http, IGrainFactory grains, string assistant, AssistantSpec body) =>
+        AdminGuard.RequireAdmin(http) ?? Validate(body with { Name = assistant })
+            ?? Results.Ok(await Catalog(grains).UpdateAssistantAsync(body with { Name = assistant }));
+
+    public static async Task<IResult> DeleteAssistantAsync(HttpContext http, IGrainFactory grains, string assistant)
+    {
+        if (AdminGuard.RequireAdmin(http) is { } refused)
+        {
+            return refused;
+        }
+
+        await Catalog(grains).DeleteAssistantAsync(assistant);
+        return Results.NoContent();
+    }
+
+    /// <summary>"View Workers": every model worker with its silo, slots, queue and engine counters.</summary>
+    public static async Task<IResult> ListWorkersAsync(HttpContext http, IGrainFactory grains)
+    {
+        if (AdminGuard.RequireAdmin(http) is { } refused)
+        {
+            return refused;
+        }
+
+        var models = await Catalog(grains).ListModelsAsync();
+        var workers = await Task.WhenAll(models.Select(m => grains.GetGrain<IModelGrain>(m.Name).GetWorkersAsync()));
+        return Results.Ok(workers.SelectMany(w => w));
+    }
+
+    private static ICatalogGrain Catalog(IGrainFactory grains) => grains.GetGrain<ICatalogGrain>(0);
+
+    private static IResult? Validate(ModelSpec model)
+    {
+        var errors = new Dictionary<string, string[]>();
+        Check(errors, "name", !string.IsNullOrWhiteSpace(model.Name), "A model needs a name.");
+        Check(errors, "path", !string.IsNullOrWhiteSpace(model.Path), "A model needs the path of its GGUF file.");
+        Check(errors, "parallel", model.Parallel is >= 1 and <= 256, "Parallel must be between 1 and 256.");
+        Check(errors, "contextSize", model.ContextSize >= 16, "Context Size must be at least 16 tokens.");
+        Check(errors, "cores", model.Cores >= 1, "Cores must be at least 1.");
+        Check(errors, "maxQueue", model.MaxQueue >= 0, "Max queue cannot be negative.");
+        Check(errors, "minWorkers", model.MinWorkers >= 0 && model.MinWorkers <= Math.Max(1, model.MaxWorkers), "Min Workers must be between 0 and Max Workers.");
+        return errors.Count == 0 ? null : Results.ValidationProblem(errors);
+    }
+
+    private static IResult? Validate(AssistantSpec assistant)
+    {
+        var errors = new Dictionary<string, string[]>();
+        Check(errors, "name", !string.IsNullOrWhiteSpace(assistant.Name), "An assistant needs a name.");
+        Check(errors, "model", !string.IsNullOrWhiteSpace(assistant.Model), "An assistant needs a model.");
+        Check(errors, "temperature", assistant.Temperature is null or (>= 0 and <= 1), "Temperature must be between 0.0 and 1.0.");
+        Check(errors, "maxTokens", assistant.MaxTokens >= 0, "Max Tokens cannot be negative (0 means no limit).");
+        Check(errors, "contextScore", assistant.ContextScore is >= 0 and <= 100, "Context Score must be between 0 and 100.");
+        return errors.Count == 0 ? null : Results.ValidationProblem(errors);
+    }
+
+    private static void Check(Dictionary<string, string[]> errors, string field, bool valid, string message)
+    {
+        if (!valid)
+        {
+            errors[field] = [message];
+        }
+    }
+}
