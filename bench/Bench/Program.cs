@@ -6,10 +6,11 @@ using Verge.Orleans.Bench;
 using Verge.Orleans.Grains.Abstractions.Inference;
 using Verge.Orleans.Grains.Inference;
 
-// usage: Bench <model.gguf> <gateway base url incl. /v1> <assistant> [tokens]
-var (modelPath, baseUrl, assistant) = (args[0], args[1], args[2]);
-var tokens = args.Length > 3 ? int.Parse(args[3]) : 128;
+// usage: Bench <model.gguf> <gateway base url incl. /v1> <assistant> <api key> [tokens]
+var (modelPath, baseUrl, assistant, key) = (args[0], args[1], args[2], args[3]);
+var tokens = args.Length > 4 ? int.Parse(args[4]) : 128;
 using var http = new HttpClient { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(10) };
+http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
 NativeLogConfig.llama_log_set((_, _) => { });
 
 using var model = LoadedModel.Load(modelPath);
