@@ -70,6 +70,11 @@ internal sealed class InferenceEngine : IDisposable
     /// </summary>
     public ChannelReader<GenerationEvent> Submit(LLamaToken[] prompt, SamplingSettings settings, CancellationToken cancellationToken)
     {
+        if (_stopping)
+        {
+            throw new ServingException(503, "worker_stopped", $"Worker {_name} has stopped; retry.") { RetryAfterSeconds = 1 };
+        }
+
         if (prompt.Length + 1 > _options.ContextSize)
         {
             throw ServingException.ContextLengthExceeded(prompt.Length, _options.ContextSize);
@@ -123,6 +128,7 @@ internal sealed class InferenceEngine : IDisposable
         catch (Exception error)
         {
             _logger.LogError(error, "Decode loop of {Worker} failed", _name);
+            _stopping = true;
             FailAll(error);
             return;
         }
