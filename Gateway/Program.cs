@@ -2,12 +2,23 @@ using Verge.Orleans.Gateway.Hosting;
 using Verge.Orleans.Silo.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddVergeSilo();
+if (builder.Configuration.GetValue("Verge:Gateway:HostSilo", defaultValue: true))
+{
+    builder.AddVergeSilo();
+}
+else
+{
+    builder.AddVergeClient();
+}
+
 builder.AddVergeIdentity();
+builder.AddOpenAiErrors();
+builder.AddVergeHealth();
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.MapVergeHealth();
 app.MapOpenAiApi();
 app.MapAdminApi();
 app.Run();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Verge.Orleans.Gateway.Admin;
@@ -11,6 +12,7 @@ public static class AdminApiExtensions
     /// <summary>Key verification for every API, the first admin key, and the admin API's JSON and errors.</summary>
     public static IHostApplicationBuilder AddVergeIdentity(this IHostApplicationBuilder builder)
     {
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ApiKeyAuthenticator>();
         builder.Services.AddHostedService<AdminBootstrapper>();
         builder.Services.AddProblemDetails();
@@ -55,6 +57,10 @@ public static class AdminApiExtensions
         catch (ServingException error)
         {
             return Results.Problem(statusCode: error.Status, title: error.Code, detail: error.Message);
+        }
+        catch (Exception error) when (Failover.IsSiloLost(error))
+        {
+            return Results.Problem(statusCode: 503, title: "node_lost", detail: "A node of the cluster went away while serving this request; retry.");
         }
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Verge.Orleans.Gateway.Health;
 using Verge.Orleans.Gateway.Identity;
 using Verge.Orleans.Gateway.OpenAi;
 
@@ -13,4 +15,26 @@ public static class OpenAiApiExtensions
         v1.MapPost("/chat/completions", ChatCompletionsEndpoint.HandleAsync);
         return endpoints;
     }
+
+    /// <summary><c>/health/live</c> (the process answers) and <c>/health/ready</c> (the cluster serves), without a key.</summary>
+    public static IHostApplicationBuilder AddOpenAiErrors(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddExceptionHandler<OpenAiExceptionHandler>();
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddVergeHealth(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHealthChecks().AddCheck<ClusterReadyCheck>("cluster", tags: [Ready]);
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapVergeHealth(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready) });
+        return endpoints;
+    }
+
+    private const string Ready = "ready";
 }

@@ -42,7 +42,8 @@ internal sealed class ApiKeyAuthenticator(IGrainFactory grains, TimeProvider tim
         }
         else
         {
-            grant = await grains.GetGrain<IApiKeyGrain>(id).VerifyAsync(hash, ip?.ToString());
+            var key = grains.GetGrain<IApiKeyGrain>(id);
+            grant = await Failover.RetryAsync(() => key.VerifyAsync(hash, ip?.ToString()), http.RequestAborted);
             if (grant is null)
             {
                 _cache.TryRemove(cacheKey, out _);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Verge.Orleans.Gateway.Identity;
@@ -35,12 +36,7 @@ internal static class ChatCompletionsEndpoint
                 throw ServingException.ModelNotFound(request.Model);
             }
 
-            var plan = await grains.GetGrain<IAssistantGrain>(request.Model).PlanAsync(ToGeneration(request));
-            events = grains.GetGrain<IModelWorkerGrain>(plan.Worker).GenerateAsync(plan.Request, aborted).GetAsyncEnumerator(aborted);
-            if (!await events.MoveNextAsync() || events.Current.Kind != GenerationEventKind.Accepted)
-            {
-                throw new InvalidOperationException("The worker ended the stream before accepting the request.");
-            }
+            events = await AcceptAsync(grains, request.Model, ToGeneration(request), logger, aborted);
         }
         catch (Exception error) when (!aborted.IsCancellationRequested)
         {
@@ -51,7 +47,38 @@ internal static class ChatCompletionsEndpoint
             "chatcmpl-" + Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow.ToUnixTimeSeconds(), request.Model);
         return request.Stream
             ? new SseResult(response, events, request.IncludeUsage)
-            : await CompleteAsync(response, events);
+            : await CompleteAsync(response, events, () => AcceptAsync(grains, request.Model, ToGeneration(request), logger, aborted));
+    }
+
+    /// <summary>
+    /// Plans the request and waits until a worker accepts it. A worker lost meanwhile (its silo died or
+    /// is draining) costs the client nothing: the request is planned again, on the worker's next activation.
+    /// </summary>
+    private static async Task<IAsyncEnumerator<GenerationEvent>> AcceptAsync(
+        IGrainFactory grains, string assistant, GenerationRequest request, ILogger logger, CancellationToken aborted)
+    {
+        var started = Stopwatch.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
+        {
+            IAsyncEnumerator<GenerationEvent>? events = null;
+            try
+            {
+                var plan = await grains.GetGrain<IAssistantGrain>(assistant).PlanAsync(request);
+                events = grains.GetGrain<IModelWorkerGrain>(plan.Worker).GenerateAsync(plan.Request, aborted).GetAsyncEnumerator(aborted);
+                if (!await events.MoveNextAsync() || events.Current.Kind != GenerationEventKind.Accepted)
+                {
+                    throw new InvalidOperationException("The worker ended the stream before accepting the request.");
+                }
+
+                return events;
+            }
+            catch (Exception error) when (Failover.MayRetry(error, started, aborted))
+            {
+                logger.LogWarning("Attempt {Attempt} for {Assistant} failed ({Error}); retrying", attempt, assistant, error.Message);
+                await Failover.DisposeQuietlyAsync(events);
+                await Failover.BackOffAsync(attempt, aborted);
+            }
+        }
     }
 
     private static GenerationRequest ToGeneration(ChatRequest request) => new()
@@ -65,9 +92,40 @@ internal static class ChatCompletionsEndpoint
         IgnoreEos = request.IgnoreEos,
     };
 
-    private static async Task<IResult> CompleteAsync(ResponseFrame frame, IAsyncEnumerator<GenerationEvent> events)
+    /// <summary>
+    /// Collects a non-streamed answer. The client has seen nothing yet, so a worker lost mid-answer is
+    /// replaced and the answer generated again.
+    /// </summary>
+    private static async Task<IResult> CompleteAsync(
+        ResponseFrame frame, IAsyncEnumerator<GenerationEvent> events, Func<Task<IAsyncEnumerator<GenerationEvent>>> restart)
     {
-        await using var _ = events;
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                return await CollectAsync(frame, events);
+            }
+            catch (Exception error) when (Failover.MayRetry(error, started, CancellationToken.None))
+            {
+                try
+                {
+                    events = await restart();
+                }
+                catch (Exception failed) when (failed is not OperationCanceledException)
+                {
+                    return OpenAiErrors.ToResult(failed);
+                }
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                return OpenAiErrors.ToResult(error);
+            }
+        }
+    }
+
+    private static async Task<IResult> CollectAsync(ResponseFrame frame, IAsyncEnumerator<GenerationEvent> events)
+    {
         var content = new StringBuilder();
         var reasoning = new StringBuilder();
         try
@@ -89,9 +147,9 @@ internal static class ChatCompletionsEndpoint
 
             throw new InvalidOperationException("The worker's stream ended without a result.");
         }
-        catch (Exception error) when (error is not OperationCanceledException)
+        finally
         {
-            return OpenAiErrors.ToResult(error);
+            await Failover.DisposeQuietlyAsync(events);
         }
     }
 

@@ -13,23 +13,23 @@ internal static class OpenAiErrors
         JsonException => (400, Body("We could not parse the JSON body of your request.", "invalid_request_error", null, "invalid_json"), null),
         BadHttpRequestException bad => (bad.StatusCode, Body(bad.Message, "invalid_request_error", null, null), null),
         ServingException serving => (serving.Status, Body(serving.Message, TypeOf(serving.Status), serving.Param, serving.Code), serving.RetryAfterSeconds),
-        TimeoutException => (503, Body("The model worker did not answer in time; retry.", "server_error", null, "worker_timeout"), 1),
+        _ when Failover.IsSiloLost(error) => (503, Body("A node of the cluster went away while serving this request; retry.", "server_error", null, "node_lost"), 1),
         _ => (500, Body("The server had an error while processing your request.", "server_error", null, null), null),
     };
 
     public static IResult ToResult(Exception error)
     {
         var (status, body, retryAfter) = Map(error);
-        return new ErrorResult(status, body, retryAfter);
+        return new ErrorResult(status, body, retryAfter, status == 500 ? error : null);
     }
 
     /// <summary>401 with VergeOS' body and an OpenAI error beside it, so both kinds of client understand it.</summary>
     public static IResult LoginRequired() => new ErrorResult(401, new ErrorResponse(
         new ErrorBody("Login required: send a valid API key as 'Authorization: Bearer <key>'.", "authentication_error", null, "invalid_api_key"),
-        Err: "Login required"), null);
+        Err: "Login required"), null, null);
 
     public static IResult IpForbidden() =>
-        new ErrorResult(403, Body("This API key may not be used from your address.", "permission_error", null, "ip_not_allowed"), null);
+        new ErrorResult(403, Body("This API key may not be used from your address.", "permission_error", null, "ip_not_allowed"), null, null);
 
     /// <summary>The SSE frame sent when a stream fails after its first byte.</summary>
     public static string ToSseFrame(Exception error) =>
@@ -47,10 +47,17 @@ internal static class OpenAiErrors
         _ => "server_error",
     };
 
-    private sealed class ErrorResult(int status, ErrorResponse body, int? retryAfter) : IResult
+    /// <param name="unexpected">A failure nobody anticipated: logged, since the client learns nothing from it.</param>
+    private sealed class ErrorResult(int status, ErrorResponse body, int? retryAfter, Exception? unexpected) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
+            if (unexpected is not null)
+            {
+                httpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OpenAiErrors))
+                    .LogError(unexpected, "Unexpected failure of {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            }
+
             httpContext.Response.StatusCode = status;
             if (retryAfter is { } seconds)
             {

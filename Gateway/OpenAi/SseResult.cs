@@ -22,7 +22,7 @@ internal sealed class SseResult(ResponseFrame frame, IAsyncEnumerator<Generation
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
-        await using var _ = events;
+        var failed = false;
         try
         {
             await WriteAsync(response, Chunk(new ChunkDelta(Role: "assistant", Content: ""), null), aborted);
@@ -50,11 +50,22 @@ internal sealed class SseResult(ResponseFrame frame, IAsyncEnumerator<Generation
         }
         catch (Exception error) when (!aborted.IsCancellationRequested)
         {
+            failed = true;
             await response.Body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(OpenAiErrors.ToSseFrame(error)), aborted);
         }
         catch (Exception) when (aborted.IsCancellationRequested)
         {
+            failed = true;
             return;
+        }
+        finally
+        {
+            // After a failure the worker may be unreachable: release it in the background, not before [DONE].
+            var release = Failover.DisposeQuietlyAsync(events);
+            if (!failed)
+            {
+                await release;
+            }
         }
 
         await response.Body.WriteAsync(Done, aborted);

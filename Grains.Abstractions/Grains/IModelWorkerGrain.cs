@@ -11,6 +11,7 @@ public interface IModelWorkerGrain : IGrainWithStringKey
 {
     /// <summary>Loads the model if needed and reports the worker's state.</summary>
     [Alias("StartAsync")]
+    [ResponseTimeout("00:10:00")] // loading a large model takes longer than an ordinary call may
     Task<WorkerStatus> StartAsync();
 
     /// <summary>Streams a generation: <see cref="GenerationEventKind.Accepted"/>, deltas, then <see cref="GenerationEventKind.Finished"/>.</summary>

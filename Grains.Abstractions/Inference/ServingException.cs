@@ -39,6 +39,12 @@ public sealed class ServingException : Exception
 
     public static ServingException NotFound(string what) => new(404, "not_found", $"{what} does not exist.");
 
+    /// <summary>The worker is stopping or draining; another activation will take the request (the gateway retries).</summary>
+    public static ServingException WorkerStopped(string worker) =>
+        new(503, WorkerStoppedCode, $"Worker {worker} is stopping; retry.") { RetryAfterSeconds = 1 };
+
+    public const string WorkerStoppedCode = "worker_stopped";
+
     public static ServingException NotReady(string model, string reason) =>
         new(503, "model_not_ready", $"The model '{model}' is not online: {reason}") { RetryAfterSeconds = 5 };
 }

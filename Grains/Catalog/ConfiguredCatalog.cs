@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Verge.Orleans.Grains.Abstractions.Catalog;
@@ -7,27 +8,24 @@ namespace Verge.Orleans.Grains.Catalog;
 
 /// <summary>
 /// The models and assistants this silo knows from configuration. With none configured it serves the
-/// built-in demo model, writing its GGUF on first use, so a fresh install answers at once.
+/// built-in demo model, whose GGUF every silo writes at start, so a fresh install answers at once.
 /// </summary>
-public sealed class ConfiguredCatalog
+public sealed class ConfiguredCatalog : IHostedService
 {
     public const string DemoName = "verge-demo";
 
+    private readonly ILogger<ConfiguredCatalog> _logger;
+
     public ConfiguredCatalog(IOptions<CatalogOptions> options, TimeProvider time, ILogger<ConfiguredCatalog> logger)
     {
+        _logger = logger;
         var configured = options.Value;
         var started = time.GetUtcNow();
         var models = configured.Models;
         if (models.Count == 0 && configured.Assistants.Count == 0)
         {
-            var path = Path.GetFullPath(Path.Combine(configured.DataDirectory, "models", DemoName + ".gguf"));
-            if (!File.Exists(path))
-            {
-                ScriptedModel.Write(path);
-                logger.LogInformation("Wrote the demo model to {Path}", path);
-            }
-
-            models = [new ModelSpec { Name = DemoName, Path = path, Description = "Built-in scripted demo model", Cores = 2, ContextSize = 4096, Parallel = 8 }];
+            DemoPath = Path.GetFullPath(Path.Combine(configured.DataDirectory, "models", DemoName + ".gguf"));
+            models = [new ModelSpec { Name = DemoName, Path = DemoPath, Description = "Built-in scripted demo model", Cores = 2, ContextSize = 4096, Parallel = 8 }];
         }
 
         Models = models.ToDictionary(m => m.Name, StringComparer.Ordinal);
@@ -41,4 +39,20 @@ public sealed class ConfiguredCatalog
     public IReadOnlyDictionary<string, ModelSpec> Models { get; }
 
     public IReadOnlyDictionary<string, AssistantSpec> Assistants { get; }
+
+    /// <summary>Where this silo keeps the demo model, when it serves it.</summary>
+    public string? DemoPath { get; }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (DemoPath is not null && !File.Exists(DemoPath))
+        {
+            ScriptedModel.Write(DemoPath);
+            _logger.LogInformation("Wrote the demo model to {Path}", DemoPath);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

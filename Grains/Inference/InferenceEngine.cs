@@ -27,8 +27,10 @@ internal sealed class InferenceEngine : IDisposable
     private readonly LLamaBatch _batch = new();
     private readonly Thread _thread;
     private volatile bool _stopping;
+    private volatile bool _draining;
     private int _queued;
     private int _busy;
+    private int _unread; // accepted sequences whose caller is still reading
     private long _steps;
     private long _sharedSteps;
     private int _maxPerStep;
@@ -70,9 +72,9 @@ internal sealed class InferenceEngine : IDisposable
     /// </summary>
     public ChannelReader<GenerationEvent> Submit(LLamaToken[] prompt, SamplingSettings settings, CancellationToken cancellationToken)
     {
-        if (_stopping)
+        if (_stopping || _draining)
         {
-            throw new ServingException(503, "worker_stopped", $"Worker {_name} has stopped; retry.") { RetryAfterSeconds = 1 };
+            throw ServingException.WorkerStopped(_name);
         }
 
         if (prompt.Length + 1 > _options.ContextSize)
@@ -87,15 +89,34 @@ internal sealed class InferenceEngine : IDisposable
         }
 
         var sequence = new Sequence(prompt, settings, _model.Weights.NativeHandle);
+        Interlocked.Increment(ref _unread);
+        var counted = 1;
+        void Closed()
+        {
+            if (Interlocked.Exchange(ref counted, 0) == 1)
+            {
+                Interlocked.Decrement(ref _unread);
+            }
+        }
+
+        // The caller cancels when it stops reading (early or not); a caller that never cancels reads to the end.
         cancellationToken.Register(() =>
         {
             sequence.Cancel();
             _wake.Set();
+            Closed();
         });
+        sequence.Output.Reader.Completion.ContinueWith(_ => Closed(), TaskScheduler.Default);
         _waiting.Enqueue(sequence);
         _wake.Set();
         return sequence.Output.Reader;
     }
+
+    /// <summary>Refuses new requests from now on; the ones already accepted run to their end.</summary>
+    public void Drain() => _draining = true;
+
+    /// <summary>Every accepted request has finished and its output has been read.</summary>
+    public bool Idle => Volatile.Read(ref _unread) == 0;
 
     public void Dispose()
     {

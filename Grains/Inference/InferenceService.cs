@@ -68,6 +68,40 @@ public sealed class InferenceService(ILoggerFactory loggers) : IDisposable
         }
     }
 
+    /// <summary>
+    /// Graceful stop: every engine refuses new requests while the accepted ones finish, for at most
+    /// <paramref name="timeout"/>. Returns whether all finished.
+    /// </summary>
+    public async Task<bool> DrainAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        InferenceEngine[] engines;
+        lock (_lock)
+        {
+            engines = [.. _engines.Values];
+        }
+
+        foreach (var engine in engines)
+        {
+            engine.Drain();
+        }
+
+        var deadline = DateTime.UtcNow + timeout;
+        while (!engines.All(engine => engine.Idle))
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                _logger.LogWarning("Drain timed out after {Timeout}: requests still running are cut off", timeout);
+                return false;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        // The last events were read from the engine; give the grains' streams a moment to deliver them.
+        await Task.Delay(250, cancellationToken);
+        return true;
+    }
+
     public void Dispose()
     {
         string[] workers;

@@ -64,7 +64,7 @@ public sealed class GgufWriter
     public void WriteTo(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temporary = path + ".partial";
+        var temporary = $"{path}.{Guid.NewGuid():N}.partial"; // processes writing the same file side by side never collide
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {

@@ -11,4 +11,13 @@ public sealed class SiloOptions
     public int SiloPort { get; set; } = 11111;
 
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// The address other silos and gateways reach this one at (cluster mode): an IP, or <c>auto</c> for
+    /// this host name's address (containers). Loopback by default.
+    /// </summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>On SIGTERM, how long running requests may take to finish before the silo hands its grains over.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
 }

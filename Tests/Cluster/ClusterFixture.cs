@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
+using Verge.Orleans.Grains;
 using Verge.Orleans.Silo.Hosting;
 
 namespace Verge.Orleans.Tests.Cluster;
@@ -25,7 +26,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.Options.ConfigureFileLogging = false;
         builder.Options.AssumeHomogenousSilosForTesting = false;
         builder.ConfigureHost(host => host.Configuration.AddInMemoryCollection(Models()));
-        builder.ConfigureSilo((options, silo) => silo.AddVergeGrains(gpu: options.SiloName == "Silo_0"));
+        builder.ConfigureSilo((options, silo) => silo
+            .AddMemoryGrainStorage(StorageNames.Verge)
+            .AddVergeGrains(gpu: options.SiloName == "Silo_0"));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

@@ -27,12 +27,21 @@ public sealed class GatewayFixture : WebApplicationFactory<Program>
     /// <summary>Requests carrying this header appear to come from that address (the test server has none).</summary>
     public const string RemoteIpHeader = "X-Test-Remote-Ip";
 
+    private readonly string _data;
+
+    public GatewayFixture()
+        : this(Path.Combine(Path.GetTempPath(), $"verge-gateway-{Guid.NewGuid():N}"))
+    {
+    }
+
+    /// <summary>A gateway keeping its SQLite state in <paramref name="dataDirectory"/>: a second one on the same folder is a restart.</summary>
+    internal GatewayFixture(string dataDirectory) => _data = dataDirectory;
+
     protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
     {
-        var data = Path.Combine(Path.GetTempPath(), $"verge-gateway-{Guid.NewGuid():N}");
         var settings = new Dictionary<string, string>
         {
-            ["Verge:DataDirectory"] = data,
+            ["Verge:DataDirectory"] = _data,
             ["Verge:BootstrapAdminKey"] = AdminKey,
             ["Verge:Silo:SiloPort"] = FreePort().ToString(),
             ["Verge:Silo:GatewayPort"] = FreePort().ToString(),

@@ -1,0 +1,136 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Verge.Orleans.Tests.Gateway;
+
+namespace Verge.Orleans.Tests.Durability;
+
+/// <summary>
+/// The cluster mode as real processes on loopback: silos and a stateless gateway (an Orleans client)
+/// sharing one PostgreSQL and one data folder, serving the built-in demo model.
+/// </summary>
+public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), $"verge-cluster-{Guid.NewGuid():N}");
+    private readonly string _clusterId = $"test-{Guid.NewGuid():N}";
+    private readonly List<ClusterProcess> _processes = [];
+
+    public Dictionary<int, ClusterProcess> SilosByPort { get; } = [];
+
+    public Uri? GatewayAddress { get; private set; }
+
+    public ClusterProcess StartSilo(bool gpu = false)
+    {
+        var port = GatewayFixture.FreePort();
+        var settings = Common();
+        settings["Verge:Silo:SiloPort"] = port.ToString();
+        settings["Verge:Silo:GatewayPort"] = GatewayFixture.FreePort().ToString();
+        settings["Verge:Silo:Gpu"] = gpu.ToString();
+        settings["Verge:Silo:DrainTimeout"] = "00:00:05";
+        var silo = ClusterProcess.Start("Silo", $"silo:{port}", settings);
+        _processes.Add(silo);
+        SilosByPort[port] = silo;
+        return silo;
+    }
+
+    /// <summary>Starts a gateway without a silo of its own and waits until it answers with the admin key.</summary>
+    public async Task<ClusterProcess> StartGatewayAsync()
+    {
+        var port = GatewayFixture.FreePort();
+        var settings = Common();
+        settings["Verge:Gateway:HostSilo"] = "false";
+        settings["Urls"] = $"http://127.0.0.1:{port}";
+        var gateway = ClusterProcess.Start("Gateway", $"gateway:{port}", settings);
+        _processes.Add(gateway);
+        GatewayAddress = new Uri($"http://127.0.0.1:{port}");
+        using var client = Client();
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            if (gateway.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"The gateway did not come up:\n{Output}");
+            }
+
+            try
+            {
+                if ((await client.GetAsync("/v1/models")).IsSuccessStatusCode)
+                {
+                    return gateway;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    public HttpClient Client(string? key = GatewayFixture.AdminKey)
+    {
+        var client = new HttpClient { BaseAddress = GatewayAddress, Timeout = TimeSpan.FromSeconds(120) };
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return client;
+    }
+
+    /// <summary>The silo process that hosts the worker of <paramref name="model"/>, from the admin API's worker list.</summary>
+    public async Task<ClusterProcess> SiloOfWorkerAsync(string model)
+    {
+        using var client = Client();
+        var workers = await client.GetFromJsonAsync<JsonArray>("/api/v1/workers");
+        var silo = workers!.Single(w => (string?)w!["model"] == model)!["silo"]!.ToString();
+        // A silo address reads like S127.0.0.1:PORT:GENERATION.
+        var port = int.Parse(silo.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+        return SilosByPort[port];
+    }
+
+    /// <summary>Stops every process gracefully (SIGTERM), gateways first.</summary>
+    public async Task StopAllAsync()
+    {
+        foreach (var process in _processes.OrderBy(p => p.Name.StartsWith("silo", StringComparison.Ordinal)))
+        {
+            await process.StopAsync();
+        }
+
+        await DisposeProcessesAsync();
+    }
+
+    public string Output => string.Join('\n', _processes.Select(p => p.Output));
+
+    public async ValueTask DisposeAsync()
+    {
+        await DisposeProcessesAsync();
+        if (Directory.Exists(_data))
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+    }
+
+    private async Task DisposeProcessesAsync()
+    {
+        foreach (var process in _processes)
+        {
+            await process.DisposeAsync();
+        }
+
+        _processes.Clear();
+        SilosByPort.Clear();
+    }
+
+    private Dictionary<string, string> Common() => new()
+    {
+        ["Verge:Cluster:Storage"] = "PostgreSql",
+        ["Verge:Cluster:ConnectionString"] = connectionString,
+        ["Verge:Cluster:ClusterId"] = _clusterId,
+        ["Verge:DataDirectory"] = _data,
+        ["Verge:BootstrapAdminKey"] = GatewayFixture.AdminKey,
+        ["Logging:LogLevel:Default"] = "Warning",
+        ["Logging:LogLevel:Verge"] = "Information",
+    };
+}
