@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Verge.Orleans.Grains.Abstractions.Catalog;
@@ -10,7 +9,7 @@ namespace Verge.Orleans.Grains.Catalog;
 /// The models and assistants this silo knows from configuration. With none configured it serves the
 /// built-in demo model, whose GGUF every silo writes at start, so a fresh install answers at once.
 /// </summary>
-public sealed class ConfiguredCatalog : IHostedService
+public sealed class ConfiguredCatalog : ILifecycleParticipant<ISiloLifecycle>
 {
     public const string DemoName = "verge-demo";
 
@@ -43,7 +42,11 @@ public sealed class ConfiguredCatalog : IHostedService
     /// <summary>Where this silo keeps the demo model, when it serves it.</summary>
     public string? DemoPath { get; }
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Writes the demo model before the silo takes any work, so a worker placed here finds it.</summary>
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(ConfiguredCatalog), ServiceLifecycleStage.RuntimeInitialize, WriteDemoModelAsync);
+
+    private Task WriteDemoModelAsync(CancellationToken cancellationToken)
     {
         if (DemoPath is not null && !File.Exists(DemoPath))
         {
@@ -53,6 +56,4 @@ public sealed class ConfiguredCatalog : IHostedService
 
         return Task.CompletedTask;
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -103,7 +103,7 @@ public static class SiloExtensions
         silo.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section);
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<ConfiguredCatalog>();
-        silo.Services.AddHostedService(services => services.GetRequiredService<ConfiguredCatalog>());
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<ConfiguredCatalog>());
         silo.Services.AddOptions<SiloOptions>().BindConfiguration(SiloOptions.Section);
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WorkerDrain>();
         silo.Services.AddSingleton(services =>

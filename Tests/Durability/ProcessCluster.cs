@@ -128,6 +128,7 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
         ["Verge:Cluster:Storage"] = "PostgreSql",
         ["Verge:Cluster:ConnectionString"] = connectionString,
         ["Verge:Cluster:ClusterId"] = _clusterId,
+        ["Verge:Cluster:ServiceId"] = _clusterId, // grain state is per service: every test cluster starts empty
         ["Verge:DataDirectory"] = _data,
         ["Verge:BootstrapAdminKey"] = GatewayFixture.AdminKey,
         ["Logging:LogLevel:Default"] = "Warning",
