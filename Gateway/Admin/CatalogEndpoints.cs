@@ -13,13 +13,31 @@ internal static class CatalogEndpoints
     public static async Task<IResult> GetModelAsync(HttpContext http, IGrainFactory grains, string model) =>
         AdminGuard.RequireAdmin(http) ?? Results.Ok(await Catalog(grains).GetModelAsync(model) ?? throw ServingException.NotFound($"Model '{model}'"));
 
-    public static async Task<IResult> CreateModelAsync(HttpContext http, IGrainFactory grains, ModelSpec body) =>
-        AdminGuard.RequireAdmin(http) ?? Validate(body)
-            ?? Results.Created($"/api/v1/models/{Uri.EscapeDataString(body.Name)}", await Catalog(grains).CreateModelAsync(body));
+    /// <summary>Registers a model (and its same-named assistant) and starts it: download, load, online.</summary>
+    public static async Task<IResult> CreateModelAsync(HttpContext http, IGrainFactory grains, ModelSpec body)
+    {
+        if ((AdminGuard.RequireAdmin(http) ?? Validate(body)) is { } refused)
+        {
+            return refused;
+        }
 
-    public static async Task<IResult> UpdateModelAsync(HttpContext http, IGrainFactory grains, string model, ModelSpec body) =>
-        AdminGuard.RequireAdmin(http) ?? Validate(body with { Name = model })
-            ?? Results.Ok(await Catalog(grains).UpdateModelAsync(body with { Name = model }));
+        var created = await Catalog(grains).CreateModelAsync(body);
+        await grains.GetGrain<IModelGrain>(created.Name).StartAsync();
+        return Results.Created($"/api/v1/models/{Uri.EscapeDataString(created.Name)}", created);
+    }
+
+    /// <summary>Changes a model: its workers stop and start again with the new configuration (unless it is stopped).</summary>
+    public static async Task<IResult> UpdateModelAsync(HttpContext http, IGrainFactory grains, string model, ModelSpec body)
+    {
+        if ((AdminGuard.RequireAdmin(http) ?? Validate(body with { Name = model })) is { } refused)
+        {
+            return refused;
+        }
+
+        var updated = await Catalog(grains).UpdateModelAsync(body with { Name = model });
+        await grains.GetGrain<IModelGrain>(model).ReconfigureAsync();
+        return Results.Ok(updated);
+    }
 
     public static async Task<IResult> DeleteModelAsync(HttpContext http, IGrainFactory grains, string model)
     {
@@ -29,7 +47,32 @@ internal static class CatalogEndpoints
         }
 
         await Catalog(grains).DeleteModelAsync(model);
+        await grains.GetGrain<IModelGrain>(model).ReconfigureAsync();
         return Results.NoContent();
+    }
+
+    /// <summary>State, reason, download progress and worker count of a model.</summary>
+    public static Task<IResult> GetModelStatusAsync(HttpContext http, IGrainFactory grains, string model) =>
+        ModelActionAsync(http, grains, model, m => m.GetStatusAsync());
+
+    public static Task<IResult> StartModelAsync(HttpContext http, IGrainFactory grains, string model) =>
+        ModelActionAsync(http, grains, model, m => m.StartAsync());
+
+    public static Task<IResult> StopModelAsync(HttpContext http, IGrainFactory grains, string model) =>
+        ModelActionAsync(http, grains, model, m => m.StopAsync());
+
+    public static Task<IResult> RestartModelAsync(HttpContext http, IGrainFactory grains, string model) =>
+        ModelActionAsync(http, grains, model, m => m.RestartAsync());
+
+    private static async Task<IResult> ModelActionAsync(HttpContext http, IGrainFactory grains, string model, Func<IModelGrain, Task<ModelStatus>> action)
+    {
+        if (AdminGuard.RequireAdmin(http) is { } refused)
+        {
+            return refused;
+        }
+
+        _ = await Catalog(grains).GetModelAsync(model) ?? throw ServingException.NotFound($"Model '{model}'");
+        return Results.Ok(await action(grains.GetGrain<IModelGrain>(model)));
     }
 
     public static async Task<IResult> ListAssistantsAsync(HttpContext http, IGrainFactory grains) =>
@@ -76,7 +119,10 @@ internal static class CatalogEndpoints
     {
         var errors = new Dictionary<string, string[]>();
         Check(errors, "name", !string.IsNullOrWhiteSpace(model.Name), "A model needs a name.");
-        Check(errors, "path", !string.IsNullOrWhiteSpace(model.Path), "A model needs the path of its GGUF file.");
+        Check(errors, "path", !string.IsNullOrWhiteSpace(model.Path) || model.Url is not null, "A model needs the path of its GGUF file, or a url to download it from.");
+        Check(errors, "url", model.Url is null || (Uri.TryCreate(model.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"), "The url must be an absolute http(s) address.");
+        Check(errors, "sha256", model.Sha256 is null || (model.Sha256.Length == 64 && model.Sha256.All(char.IsAsciiHexDigit)), "sha256 must be 64 hexadecimal digits.");
+        Check(errors, "maxWorkers", model.MaxWorkers is >= 1 and <= 64, "Max Workers must be between 1 and 64.");
         Check(errors, "parallel", model.Parallel is >= 1 and <= 256, "Parallel must be between 1 and 256.");
         Check(errors, "contextSize", model.ContextSize >= 16, "Context Size must be at least 16 tokens.");
         Check(errors, "cores", model.Cores >= 1, "Cores must be at least 1.");

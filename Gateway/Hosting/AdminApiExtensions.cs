@@ -38,6 +38,10 @@ public static class AdminApiExtensions
         api.MapGet("/models/{model}", CatalogEndpoints.GetModelAsync);
         api.MapPut("/models/{model}", CatalogEndpoints.UpdateModelAsync);
         api.MapDelete("/models/{model}", CatalogEndpoints.DeleteModelAsync);
+        api.MapGet("/models/{model}/status", CatalogEndpoints.GetModelStatusAsync);
+        api.MapPost("/models/{model}/start", CatalogEndpoints.StartModelAsync);
+        api.MapPost("/models/{model}/stop", CatalogEndpoints.StopModelAsync);
+        api.MapPost("/models/{model}/restart", CatalogEndpoints.RestartModelAsync);
         api.MapGet("/assistants", CatalogEndpoints.ListAssistantsAsync);
         api.MapPost("/assistants", CatalogEndpoints.CreateAssistantAsync);
         api.MapGet("/assistants/{assistant}", CatalogEndpoints.GetAssistantAsync);

@@ -8,8 +8,8 @@ public sealed record ModelSpec
 
     [Id(1)] public string Description { get; init; } = "";
 
-    /// <summary>Local path of the GGUF file.</summary>
-    [Id(2)] public required string Path { get; init; }
+    /// <summary>Local path of the GGUF file; with a <see cref="Url"/> and no path, <c>models/NAME.gguf</c> in the data folder.</summary>
+    [Id(2)] public string Path { get; init; } = "";
 
     /// <summary>Threads each worker uses.</summary>
     [Id(3)] public int Cores { get; init; } = 8;
@@ -36,4 +36,10 @@ public sealed record ModelSpec
 
     /// <summary>Requests that may wait for a free slot on one worker before the next is refused.</summary>
     [Id(12)] public int MaxQueue { get; init; } = 64;
+
+    /// <summary>An http(s) address the cluster downloads the GGUF file from when it is not at <see cref="Path"/> yet.</summary>
+    [Id(13)] public string? Url { get; init; }
+
+    /// <summary>Expected SHA-256 of the file (hex); a download that does not match puts the model in <c>Error</c>.</summary>
+    [Id(14)] public string? Sha256 { get; init; }
 }

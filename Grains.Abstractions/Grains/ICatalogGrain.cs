@@ -27,11 +27,11 @@ public interface ICatalogGrain : IGrainWithIntegerKey
     [Alias("CreateModelAsync")]
     Task<ModelSpec> CreateModelAsync(ModelSpec model);
 
-    /// <summary>Replaces a model's settings; its running workers stop and restart with them on the next request.</summary>
+    /// <summary>Replaces a model's settings (its model grain then restarts the workers with them).</summary>
     [Alias("UpdateModelAsync")]
     Task<ModelSpec> UpdateModelAsync(ModelSpec model);
 
-    /// <summary>Removes a model, its same-named assistant and its workers; 409 while other assistants use it.</summary>
+    /// <summary>Removes a model and its same-named assistant (its model grain then stops the workers); 409 while other assistants use it.</summary>
     [Alias("DeleteModelAsync")]
     Task DeleteModelAsync(string name);
 

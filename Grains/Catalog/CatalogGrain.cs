@@ -51,16 +51,23 @@ internal sealed class CatalogGrain(
 
     async Task<ModelSpec> ICatalogGrain.UpdateModelAsync(ModelSpec model)
     {
-        var old = Models.GetValueOrDefault(model.Name) ?? throw ServingException.NotFound($"Model '{model.Name}'");
+        if (!Models.ContainsKey(model.Name))
+        {
+            throw ServingException.NotFound($"Model '{model.Name}'");
+        }
+
         Models[model.Name] = model;
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IModelGrain>(model.Name).StopWorkersAsync(old);
         return model;
     }
 
     async Task ICatalogGrain.DeleteModelAsync(string name)
     {
-        var old = Models.GetValueOrDefault(name) ?? throw ServingException.NotFound($"Model '{name}'");
+        if (!Models.ContainsKey(name))
+        {
+            throw ServingException.NotFound($"Model '{name}'");
+        }
+
         var users = Assistants.Values.Where(a => a.Model == name && a.Name != name).Select(a => a.Name).ToArray();
         if (users.Length > 0)
         {
@@ -70,7 +77,6 @@ internal sealed class CatalogGrain(
         Models.Remove(name);
         Assistants.Remove(name);
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IModelGrain>(name).StopWorkersAsync(old);
     }
 
     async Task<AssistantSpec> ICatalogGrain.CreateAssistantAsync(AssistantSpec assistant)

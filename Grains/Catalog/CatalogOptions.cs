@@ -10,6 +10,9 @@ public sealed class CatalogOptions
     /// <summary>Folder for the demo model and local state.</summary>
     public string DataDirectory { get; set; } = "data";
 
+    /// <summary>A worker above a model's Min Workers that served nothing for this long is retired.</summary>
+    public TimeSpan WorkerIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Models to serve; when empty (and no assistant is configured) the built-in demo model is served.</summary>
     public List<ModelSpec> Models { get; set; } = [];
 

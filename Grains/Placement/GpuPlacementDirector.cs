@@ -13,17 +13,33 @@ public sealed class GpuPlacementDirector(ISiloMetadataCache metadata) : IPlaceme
 {
     public const string MetadataKey = "gpu";
 
+    /// <summary>Request context entry: silos (comma-separated) that already hold a worker of the same model.</summary>
+    public const string AvoidSilosKey = "verge.avoid-silos";
+
     public IEnumerable<SiloAddress> Filter(PlacementFilterStrategy filterStrategy, PlacementTarget target, IEnumerable<SiloAddress> silos)
     {
         var placement = WorkerKey.Parse(target.GrainIdentity.Key.ToString()!).Placement;
-        if (placement == WorkerPlacement.Any)
+        var candidates = silos.ToList();
+        if (placement != WorkerPlacement.Any)
         {
-            return silos;
+            var gpu = candidates.Where(HasGpu).ToList();
+            candidates = placement == WorkerPlacement.GpuPreferred && gpu.Count == 0 ? candidates : gpu;
         }
 
-        var candidates = silos.ToList();
-        var gpu = candidates.Where(HasGpu).ToList();
-        return placement == WorkerPlacement.GpuPreferred && gpu.Count == 0 ? candidates : gpu;
+        return SpreadOut(candidates, target);
+    }
+
+    // High availability: replicas of one model go to different silos while there are enough of them.
+    private static List<SiloAddress> SpreadOut(List<SiloAddress> candidates, PlacementTarget target)
+    {
+        if (target.RequestContextData?.GetValueOrDefault(AvoidSilosKey) is not string { Length: > 0 } occupied)
+        {
+            return candidates;
+        }
+
+        var avoid = occupied.Split(',').ToHashSet(StringComparer.Ordinal);
+        var free = candidates.Where(silo => !avoid.Contains(silo.ToString())).ToList();
+        return free.Count > 0 ? free : candidates;
     }
 
     private bool HasGpu(SiloAddress silo) =>

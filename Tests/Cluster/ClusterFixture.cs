@@ -6,15 +6,18 @@ using Verge.Orleans.Silo.Hosting;
 namespace Verge.Orleans.Tests.Cluster;
 
 /// <summary>
-/// Orleans' in-process test cluster with two silos: <c>Silo_0</c> advertises <c>gpu=true</c>,
-/// <c>Silo_1</c> does not. Serves the scripted model as a GPU model, a CPU model, and a GPU model
-/// with CPU fallback.
+/// Orleans' in-process test cluster with three silos: <c>Silo_0</c> advertises <c>gpu=true</c>, the
+/// others do not. Serves the scripted model as a GPU model, a CPU model, a GPU model with CPU
+/// fallback, a CPU model that scales between 1 and 2 one-slot workers, and one that scales to zero.
+/// Idle workers retire after a second.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
     public const string GpuModel = "gpu-model";
     public const string CpuModel = "cpu-model";
     public const string FallbackModel = "fallback-model";
+    public const string ScalingModel = "scaling-model";
+    public const string ZeroModel = "zero-model";
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -22,7 +25,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = new InProcessTestClusterBuilder(2);
+        var builder = new InProcessTestClusterBuilder(3);
         builder.Options.ConfigureFileLogging = false;
         builder.Options.AssumeHomogenousSilosForTesting = false;
         builder.ConfigureHost(host => host.Configuration.AddInMemoryCollection(Models()));
@@ -37,17 +40,31 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     private static Dictionary<string, string?> Models()
     {
-        var settings = new Dictionary<string, string?>();
-        var models = new[] { (GpuModel, true, false), (CpuModel, false, false), (FallbackModel, true, true) };
+        var settings = new Dictionary<string, string?>
+        {
+            ["Verge:DataDirectory"] = Path.Combine(Path.GetTempPath(), $"verge-cluster-{Guid.NewGuid():N}"),
+            ["Verge:WorkerIdleTimeout"] = "00:00:01",
+        };
+        var models = new[]
+        {
+            (GpuModel, true, false, 2, 1, 1), // name, gpu, fallback, parallel, min, max
+            (CpuModel, false, false, 2, 1, 1),
+            (FallbackModel, true, true, 2, 1, 1),
+            (ScalingModel, false, false, 1, 1, 2),
+            (ZeroModel, false, false, 1, 0, 1),
+        };
         for (var i = 0; i < models.Length; i++)
         {
-            var (name, gpu, fallback) = models[i];
+            var (name, gpu, fallback, parallel, min, max) = models[i];
             settings[$"Verge:Models:{i}:Name"] = name;
             settings[$"Verge:Models:{i}:Path"] = TestModels.ScriptedPath;
             settings[$"Verge:Models:{i}:Gpu"] = gpu.ToString();
             settings[$"Verge:Models:{i}:AllowCpuFallback"] = fallback.ToString();
-            settings[$"Verge:Models:{i}:ContextSize"] = "512";
-            settings[$"Verge:Models:{i}:Parallel"] = "2";
+            settings[$"Verge:Models:{i}:ContextSize"] = name == ScalingModel ? "2048" : "512";
+            settings[$"Verge:Models:{i}:Parallel"] = parallel.ToString();
+            settings[$"Verge:Models:{i}:MaxQueue"] = "32";
+            settings[$"Verge:Models:{i}:MinWorkers"] = min.ToString();
+            settings[$"Verge:Models:{i}:MaxWorkers"] = max.ToString();
             settings[$"Verge:Models:{i}:Cores"] = "1";
         }
 

@@ -60,7 +60,7 @@ public sealed class ClusterDurabilityTests(PostgresServer postgres, ITestOutputH
         return await cluster.SiloOfWorkerAsync(Demo);
     }
 
-    /// <summary>Steady load (a new streamed request every 50 ms, whatever became of the earlier ones); <paramref name="disrupt"/> 1.5 s in.</summary>
+    /// <summary>Steady load (a new streamed request every 100 ms, whatever became of the earlier ones); <paramref name="disrupt"/> 1.5 s in.</summary>
     private static async Task<(List<StreamResult> Results, TimeSpan DisruptedAt)> UnderLoadAsync(ProcessCluster cluster, Action disrupt)
     {
         var clock = Stopwatch.StartNew();
@@ -75,7 +75,7 @@ public sealed class ClusterDurabilityTests(PostgresServer postgres, ITestOutputH
                 disruptedAt = clock.Elapsed;
             }
 
-            await Task.Delay(50);
+            await Task.Delay(100);
         }
 
         return ((await Task.WhenAll(requests)).ToList(), disruptedAt!.Value);

@@ -35,6 +35,29 @@ public sealed class CatalogAdminTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task StoppedModelAnswers503UntilStartedAgain()
+    {
+        var admin = gateway.Client();
+        var model = "m-" + Guid.NewGuid().ToString("N")[..8];
+        await admin.PostAsJsonAsync("/api/v1/models", new { name = model, path = TestModels.ScriptedPath, parallel = 1, contextSize = 512, cores = 1 });
+        var chat = new { model, messages = new[] { new { role = "user", content = "hi" } } };
+
+        var stopped = await (await admin.PostAsync($"/api/v1/models/{model}/stop", null)).Content.ReadFromJsonAsync<JsonElement>();
+        var refused = await admin.PostAsJsonAsync("/v1/chat/completions", chat);
+
+        Assert.Equal("Offline", stopped.GetProperty("state").GetString());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Contains("model_not_ready", await refused.Content.ReadAsStringAsync());
+        Assert.Equal("Offline", (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/models/{model}/status")).GetProperty("state").GetString());
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/models/{model}/start", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync("/v1/chat/completions", chat)).StatusCode);
+        var status = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/models/{model}/status");
+        Assert.Equal(("Online", 1), (status.GetProperty("state").GetString(), status.GetProperty("workers").GetInt32()));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync("/api/v1/models/no-such-model/start", null)).StatusCode);
+    }
+
+    [Fact]
     public async Task DeletedAssistantAnswers404AndDuplicatesConflict()
     {
         var admin = gateway.Client();

@@ -1,0 +1,74 @@
+using Verge.Orleans.Grains.Abstractions.Grains;
+using Verge.Orleans.Grains.Abstractions.Inference;
+
+namespace Verge.Orleans.Tests.Cluster;
+
+/// <summary>Workers between Min and Max Workers: scale out on saturation onto another silo, retire when idle, scale to zero.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ScalingTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task SaturationStartsASecondWorkerOnAnotherSiloAndIdlenessRetiresIt()
+    {
+        var model = fixture.Client.GetGrain<IModelGrain>(ClusterFixture.ScalingModel);
+        await WaitUntilAsync(async () => (await model.GetWorkersAsync()).Count == 1);
+
+        // One slot per worker: long requests arriving every 100 ms saturate the first worker.
+        var load = Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+        {
+            await Task.Delay(i * 100);
+            return await GenerateAsync(ClusterFixture.ScalingModel, tokens: 1000);
+        }));
+        IReadOnlyList<WorkerStatus> workers = [];
+        await WaitUntilAsync(async () => (workers = await model.GetWorkersAsync()).Count == 2);
+        var served = await load;
+
+        Assert.NotEqual(workers[0].Silo, workers[1].Silo);
+        Assert.Equal(2, served.Distinct().Count());
+        await WaitUntilAsync(async () => (await model.GetWorkersAsync()).Count == 1);
+        Assert.Equal(1, (await model.GetStatusAsync()).Workers);
+    }
+
+    [Fact]
+    public async Task MinZeroStartsAWorkerForTheFirstRequestAndRetiresItWhenIdle()
+    {
+        var model = fixture.Client.GetGrain<IModelGrain>(ClusterFixture.ZeroModel);
+        await WaitUntilAsync(async () => (await model.GetWorkersAsync()).Count == 0);
+
+        var worker = await GenerateAsync(ClusterFixture.ZeroModel, tokens: 8);
+
+        Assert.StartsWith(ClusterFixture.ZeroModel + "/", worker);
+        await WaitUntilAsync(async () => (await model.GetWorkersAsync()).Count == 1);
+        await WaitUntilAsync(async () => (await model.GetWorkersAsync()).Count == 0);
+    }
+
+    /// <summary>Plans and runs one request the way the gateway does; returns the worker that served it.</summary>
+    private async Task<string> GenerateAsync(string assistant, int tokens)
+    {
+        var plan = await fixture.Client.GetGrain<IAssistantGrain>(assistant).PlanAsync(new GenerationRequest
+        {
+            Messages = [new ChatMessage("user", "hi")],
+            MaxTokens = tokens,
+            IgnoreEos = true,
+            Temperature = 0,
+        });
+        GenerationSummary? summary = null;
+        await foreach (var update in fixture.Client.GetGrain<IModelWorkerGrain>(plan.Worker).GenerateAsync(plan.Request))
+        {
+            summary ??= update.Summary;
+        }
+
+        Assert.Equal(tokens, summary!.CompletionTokens);
+        return plan.Worker;
+    }
+
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 30 s");
+            await Task.Delay(100);
+        }
+    }
+}
