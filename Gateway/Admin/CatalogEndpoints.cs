@@ -113,6 +113,10 @@ internal static class CatalogEndpoints
         return Results.Ok(workers.SelectMany(w => w));
     }
 
+    /// <summary>"View Workers", the other half: the gateways (AI-Helper Workers) that reported within 30 s.</summary>
+    public static async Task<IResult> ListGatewaysAsync(HttpContext http, IGrainFactory grains) =>
+        AdminGuard.RequireAdmin(http) ?? Results.Ok(await grains.GetGrain<IGatewayDirectoryGrain>(0).ListAsync());
+
     private static ICatalogGrain Catalog(IGrainFactory grains) => grains.GetGrain<ICatalogGrain>(0);
 
     private static IResult? Validate(ModelSpec model)

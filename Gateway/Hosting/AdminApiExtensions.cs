@@ -48,6 +48,7 @@ public static class AdminApiExtensions
         api.MapPut("/assistants/{assistant}", CatalogEndpoints.UpdateAssistantAsync);
         api.MapDelete("/assistants/{assistant}", CatalogEndpoints.DeleteAssistantAsync);
         api.MapGet("/workers", CatalogEndpoints.ListWorkersAsync);
+        api.MapGet("/gateways", CatalogEndpoints.ListGatewaysAsync);
         return endpoints;
     }
 

@@ -26,6 +26,8 @@ public static class OpenAiApiExtensions
     public static IHostApplicationBuilder AddVergeHealth(this IHostApplicationBuilder builder)
     {
         builder.Services.AddHealthChecks().AddCheck<ClusterReadyCheck>("cluster", tags: [Ready]);
+        builder.Services.AddSingleton<GatewayHeartbeat>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<GatewayHeartbeat>());
         return builder;
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Verge.Orleans.Gateway.Health;
 using Verge.Orleans.Gateway.Identity;
 using Verge.Orleans.Gateway.OpenAi.Contracts;
 using Verge.Orleans.Grains.Abstractions.Grains;
@@ -18,8 +19,9 @@ internal static class ChatCompletionsEndpoint
     /// assistant, the prompt's length, capacity) fails here with a plain JSON error; after that the
     /// answer is one JSON document or an SSE stream.
     /// </summary>
-    public static async Task<IResult> HandleAsync(HttpContext http, IGrainFactory grains, ILogger<ChatRequest> logger)
+    public static async Task<IResult> HandleAsync(HttpContext http, IGrainFactory grains, GatewayHeartbeat heartbeat, ILogger<ChatRequest> logger)
     {
+        http.Response.RegisterForDispose(heartbeat.Track());
         var aborted = http.RequestAborted;
         ChatRequest request;
         IAsyncEnumerator<GenerationEvent> events;

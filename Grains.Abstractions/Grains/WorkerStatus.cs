@@ -28,4 +28,13 @@ public sealed record WorkerStatus
     [Id(9)] public long CompletedRequests { get; init; }
 
     [Id(10)] public long GeneratedTokens { get; init; }
+
+    /// <summary><c>Online</c> once the engine runs; <c>Idle</c> for an activation that has not loaded (or was stopped).</summary>
+    [Id(11)] public string State { get; init; } = "Idle";
+
+    /// <summary>Tokens generated per second over the last ten seconds, all sequences together.</summary>
+    [Id(12)] public double TokensPerSecond { get; init; }
+
+    /// <summary>Resident memory of the silo process that hosts the worker (weights are memory-mapped and shared).</summary>
+    [Id(13)] public long SiloResidentBytes { get; init; }
 }

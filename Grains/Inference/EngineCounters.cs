@@ -9,4 +9,5 @@ internal sealed record EngineCounters(
     long SharedSteps,
     int MaxSequencesPerStep,
     long CompletedRequests,
-    long GeneratedTokens);
+    long GeneratedTokens,
+    double TokensPerSecond);

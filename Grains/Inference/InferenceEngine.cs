@@ -36,6 +36,7 @@ internal sealed class InferenceEngine : IDisposable
     private int _maxPerStep;
     private long _completed;
     private long _generated;
+    private readonly ThroughputMeter _throughput = new(TimeProvider.System);
 
     public InferenceEngine(LoadedModel model, EngineOptions options, string name, ILogger logger)
     {
@@ -64,7 +65,7 @@ internal sealed class InferenceEngine : IDisposable
     public EngineCounters Counters => new(
         Volatile.Read(ref _busy), _slots.Length, Volatile.Read(ref _queued), Interlocked.Read(ref _steps),
         Interlocked.Read(ref _sharedSteps), Volatile.Read(ref _maxPerStep), Interlocked.Read(ref _completed),
-        Interlocked.Read(ref _generated));
+        Interlocked.Read(ref _generated), _throughput.PerSecond);
 
     /// <summary>
     /// Queues a prompt. The returned channel yields deltas and then one Finished event; cancelling
@@ -253,6 +254,7 @@ internal sealed class InferenceEngine : IDisposable
         sequence.BatchIndex = -1;
         sequence.LastToken = token;
         Interlocked.Increment(ref _generated);
+        _throughput.Add();
         if (!sequence.Settings.IgnoreEos && token.IsEndOfGeneration(_model.Weights.Vocab))
         {
             sequence.CountFinalToken();

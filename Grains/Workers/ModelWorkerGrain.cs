@@ -127,6 +127,9 @@ internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<Model
             MaxSequencesPerStep = counters?.MaxSequencesPerStep ?? 0,
             CompletedRequests = counters?.CompletedRequests ?? 0,
             GeneratedTokens = counters?.GeneratedTokens ?? 0,
+            State = counters is null ? "Idle" : "Online",
+            TokensPerSecond = Math.Round(counters?.TokensPerSecond ?? 0, 1),
+            SiloResidentBytes = Environment.WorkingSet,
         };
     }
 }

@@ -58,6 +58,25 @@ public sealed class CatalogAdminTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task ViewWorkersListsModelWorkersWithThroughputAndTheGateway()
+    {
+        var admin = gateway.Client();
+        await gateway.Chat().CompleteChatAsync([new UserChatMessage("hi")]);
+
+        var workers = await admin.GetFromJsonAsync<JsonElement>("/api/v1/workers");
+        var demo = workers.EnumerateArray().Single(w => w.GetProperty("model").GetString() == GatewayFixture.Demo);
+        JsonElement gateways = default;
+        await Cluster.ScalingTests.WaitUntilAsync(async () =>
+            (gateways = await admin.GetFromJsonAsync<JsonElement>("/api/v1/gateways")).GetArrayLength() == 1);
+
+        Assert.Equal("Online", demo.GetProperty("state").GetString());
+        Assert.Equal(8, demo.GetProperty("slotsTotal").GetInt32());
+        Assert.True(demo.GetProperty("siloResidentBytes").GetInt64() > 0);
+        Assert.True(demo.GetProperty("tokensPerSecond").GetDouble() >= 0);
+        Assert.Equal("single-process", gateways[0].GetProperty("mode").GetString());
+    }
+
+    [Fact]
     public async Task DeletedAssistantAnswers404AndDuplicatesConflict()
     {
         var admin = gateway.Client();
