@@ -106,6 +106,7 @@ public static class SiloExtensions
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<ConfiguredCatalog>());
         silo.Services.AddOptions<SiloOptions>().BindConfiguration(SiloOptions.Section);
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WorkerDrain>();
+        silo.AddVergeChatSessions();
         silo.Services.AddSingleton(services =>
         {
             RouteNativeLogs(services.GetRequiredService<ILoggerFactory>().CreateLogger("llama.cpp"));
