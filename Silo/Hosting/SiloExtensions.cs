@@ -106,12 +106,12 @@ public static class SiloExtensions
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<ConfiguredCatalog>());
         silo.Services.AddOptions<SiloOptions>().BindConfiguration(SiloOptions.Section);
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WorkerDrain>();
-        silo.AddVergeChatSessions();
         silo.Services.AddSingleton(services =>
         {
             RouteNativeLogs(services.GetRequiredService<ILoggerFactory>().CreateLogger("llama.cpp"));
             return new InferenceService(services.GetRequiredService<ILoggerFactory>());
         });
+        silo.AddVergeChatSessions();
         return silo;
     }
 
