@@ -33,6 +33,7 @@ public static class AdminApiExtensions
         api.MapPost("/users/{user}/keys", UsersEndpoints.CreateKeyAsync);
         api.MapPut("/users/{user}/keys/{key}", UsersEndpoints.UpdateKeyAsync);
         api.MapDelete("/users/{user}/keys/{key}", UsersEndpoints.DeleteKeyAsync);
+        api.MapSessions();
         api.MapGet("/models", CatalogEndpoints.ListModelsAsync);
         api.MapPost("/models", CatalogEndpoints.CreateModelAsync);
         api.MapGet("/models/{model}", CatalogEndpoints.GetModelAsync);

@@ -7,6 +7,7 @@ using Verge.Orleans.Gateway.Identity;
 using Verge.Orleans.Gateway.OpenAi.Contracts;
 using Verge.Orleans.Grains.Abstractions.Grains;
 using Verge.Orleans.Grains.Abstractions.Inference;
+using Verge.Orleans.Grains.Abstractions.Sessions;
 
 namespace Verge.Orleans.Gateway.OpenAi;
 
@@ -24,7 +25,9 @@ internal static class ChatCompletionsEndpoint
         http.Response.RegisterForDispose(heartbeat.Track());
         var aborted = http.RequestAborted;
         ChatRequest request;
+        SessionRequest? session;
         IAsyncEnumerator<GenerationEvent> events;
+        SessionRecording? recording;
         try
         {
             using (var body = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: aborted))
@@ -33,12 +36,13 @@ internal static class ChatCompletionsEndpoint
             }
 
             LogIgnoredFields(request, logger);
+            session = ChatSessionBinding.Of(http, request);
             if (!http.Grant().MayUse(request.Model))
             {
                 throw ServingException.ModelNotFound(request.Model);
             }
 
-            events = await AcceptAsync(grains, request.Model, ToGeneration(request), logger, aborted);
+            (events, recording) = await AcceptAsync(grains, request.Model, ToGeneration(request), session, logger, aborted);
         }
         catch (Exception error) when (!aborted.IsCancellationRequested)
         {
@@ -47,17 +51,20 @@ internal static class ChatCompletionsEndpoint
 
         var response = new ResponseFrame(
             "chatcmpl-" + Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow.ToUnixTimeSeconds(), request.Model);
+        var recorder = TurnRecorder.For(grains, recording, request);
         return request.Stream
-            ? new SseResult(response, events, request.IncludeUsage)
-            : await CompleteAsync(response, events, () => AcceptAsync(grains, request.Model, ToGeneration(request), logger, aborted));
+            ? new SseResult(response, events, request.IncludeUsage, recorder)
+            : await CompleteAsync(response, events, recorder,
+                async () => (await AcceptAsync(grains, request.Model, ToGeneration(request), session, logger, aborted)).Events);
     }
 
     /// <summary>
     /// Plans the request and waits until a worker accepts it. A worker lost meanwhile (its silo died or
     /// is draining) costs the client nothing: the request is planned again, on the worker's next activation.
+    /// Returns the plan's chat session to store the turn in, if any.
     /// </summary>
-    private static async Task<IAsyncEnumerator<GenerationEvent>> AcceptAsync(
-        IGrainFactory grains, string assistant, GenerationRequest request, ILogger logger, CancellationToken aborted)
+    private static async Task<(IAsyncEnumerator<GenerationEvent> Events, SessionRecording? Session)> AcceptAsync(
+        IGrainFactory grains, string assistant, GenerationRequest request, SessionRequest? session, ILogger logger, CancellationToken aborted)
     {
         var started = Stopwatch.GetTimestamp();
         for (var attempt = 1; ; attempt++)
@@ -65,14 +72,15 @@ internal static class ChatCompletionsEndpoint
             IAsyncEnumerator<GenerationEvent>? events = null;
             try
             {
-                var plan = await grains.GetGrain<IAssistantGrain>(assistant).PlanAsync(request);
+                var planner = grains.GetGrain<IAssistantGrain>(assistant);
+                var plan = await (session is null ? planner.PlanAsync(request) : planner.PlanInSessionAsync(request, session));
                 events = grains.GetGrain<IModelWorkerGrain>(plan.Worker).GenerateAsync(plan.Request, aborted).GetAsyncEnumerator(aborted);
                 if (!await events.MoveNextAsync() || events.Current.Kind != GenerationEventKind.Accepted)
                 {
                     throw new InvalidOperationException("The worker ended the stream before accepting the request.");
                 }
 
-                return events;
+                return (events, plan.Session);
             }
             catch (Exception error) when (Failover.MayRetry(error, started, aborted))
             {
@@ -99,14 +107,14 @@ internal static class ChatCompletionsEndpoint
     /// replaced and the answer generated again.
     /// </summary>
     private static async Task<IResult> CompleteAsync(
-        ResponseFrame frame, IAsyncEnumerator<GenerationEvent> events, Func<Task<IAsyncEnumerator<GenerationEvent>>> restart)
+        ResponseFrame frame, IAsyncEnumerator<GenerationEvent> events, TurnRecorder? recorder, Func<Task<IAsyncEnumerator<GenerationEvent>>> restart)
     {
         var started = Stopwatch.GetTimestamp();
         while (true)
         {
             try
             {
-                return await CollectAsync(frame, events);
+                return await CollectAsync(frame, events, recorder);
             }
             catch (Exception error) when (Failover.MayRetry(error, started, CancellationToken.None))
             {
@@ -126,7 +134,7 @@ internal static class ChatCompletionsEndpoint
         }
     }
 
-    private static async Task<IResult> CollectAsync(ResponseFrame frame, IAsyncEnumerator<GenerationEvent> events)
+    private static async Task<IResult> CollectAsync(ResponseFrame frame, IAsyncEnumerator<GenerationEvent> events, TurnRecorder? recorder)
     {
         var content = new StringBuilder();
         var reasoning = new StringBuilder();
@@ -139,6 +147,11 @@ internal static class ChatCompletionsEndpoint
                 reasoning.Append(update.Reasoning);
                 if (update.Summary is { } summary)
                 {
+                    if (recorder is not null)
+                    {
+                        await recorder.RecordAsync(summary, content.ToString(), reasoning.ToString());
+                    }
+
                     var message = new AssistantMessage(content.ToString(), reasoning.Length > 0 ? reasoning.ToString() : null);
                     return Results.Json(
                         new ChatCompletion(frame.Id, frame.Created, frame.Model, frame.Model,

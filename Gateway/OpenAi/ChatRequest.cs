@@ -25,6 +25,12 @@ internal sealed record ChatRequest
 
     public bool IgnoreEos { get; init; }
 
+    /// <summary>The chat session named by <c>session_id</c> or the <c>X-Session-Id</c> header.</summary>
+    public string? SessionId { get; init; }
+
+    /// <summary>The request's <c>chat_history</c> choice, when it sent one (the assistant's mode decides its weight).</summary>
+    public bool? ChatHistory { get; init; }
+
     /// <summary>Fields we accept without acting on them (logged once).</summary>
     public IReadOnlyList<string> IgnoredFields { get; init; } = [];
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Verge.Orleans.Grains.Abstractions.Inference;
+using Verge.Orleans.Grains.Abstractions.Sessions;
 
 namespace Verge.Orleans.Gateway.OpenAi;
 
@@ -15,7 +16,7 @@ internal static class ChatRequestParser
     // Fields whose default is harmless to ignore (user, metadata, ...); anything that would change the
     // output if honoured and that we do not implement is refused below instead.
     private static readonly HashSet<string> Ignorable =
-        ["user", "metadata", "store", "service_tier", "parallel_tool_calls", "prediction", "modalities", "reasoning_effort", "session_id"];
+        ["user", "metadata", "store", "service_tier", "parallel_tool_calls", "prediction", "modalities", "reasoning_effort"];
 
     public static ChatRequest Parse(JsonElement body)
     {
@@ -64,6 +65,12 @@ internal static class ChatRequestParser
                     break;
                 case "ignore_eos":
                     request = request with { IgnoreEos = Bool(value, "ignore_eos") ?? false };
+                    break;
+                case "session_id":
+                    request = request with { SessionId = SessionId(value) };
+                    break;
+                case "chat_history":
+                    request = request with { ChatHistory = Bool(value, "chat_history") };
                     break;
                 case "n":
                     RequireDefault(Int(value, "n", min: 1) is null or 1, "n", "Only n=1 is supported.");
@@ -201,6 +208,17 @@ internal static class ChatRequestParser
 
         return stops;
     }
+
+    /// <summary>A session id from the body or the header: null when absent, else valid or a 400 naming <c>session_id</c>.</summary>
+    public static string? SessionId(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Null => null,
+        JsonValueKind.String => SessionId(value.GetString()),
+        _ => throw new RequestValidationException("'session_id' must be a string. " + ChatSessionKeys.Rule, "session_id"),
+    };
+
+    public static string SessionId(string? id) =>
+        ChatSessionKeys.IsValid(id) ? id! : throw new RequestValidationException($"Invalid 'session_id'. {ChatSessionKeys.Rule}", "session_id");
 
     private static bool ResponseFormatIsText(JsonElement value) =>
         value.ValueKind == JsonValueKind.Object && value.TryGetProperty("type", out var type)

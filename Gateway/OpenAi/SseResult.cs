@@ -7,9 +7,9 @@ namespace Verge.Orleans.Gateway.OpenAi;
 /// <summary>
 /// Writes a completion as server-sent events: a role chunk, one chunk per delta, the finish chunk with
 /// timings, the usage chunk when asked, then <c>[DONE]</c>. A failure after the first byte becomes an
-/// error frame followed by <c>[DONE]</c>.
+/// error frame followed by <c>[DONE]</c>. A chat session's turn is stored before the finish chunk.
 /// </summary>
-internal sealed class SseResult(ResponseFrame frame, IAsyncEnumerator<GenerationEvent> events, bool includeUsage) : IResult
+internal sealed class SseResult(ResponseFrame frame, IAsyncEnumerator<GenerationEvent> events, bool includeUsage, TurnRecorder? recorder = null) : IResult
 {
     private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
     private static readonly byte[] DataPrefix = "data: "u8.ToArray();
@@ -23,6 +23,8 @@ internal sealed class SseResult(ResponseFrame frame, IAsyncEnumerator<Generation
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         var failed = false;
+        var content = new System.Text.StringBuilder();
+        var reasoning = new System.Text.StringBuilder();
         try
         {
             await WriteAsync(response, Chunk(new ChunkDelta(Role: "assistant", Content: ""), null), aborted);
@@ -31,6 +33,11 @@ internal sealed class SseResult(ResponseFrame frame, IAsyncEnumerator<Generation
                 var update = events.Current;
                 if (update.Summary is { } summary)
                 {
+                    if (recorder is not null)
+                    {
+                        await recorder.RecordAsync(summary, content.ToString(), reasoning.ToString());
+                    }
+
                     var timings = ChatCompletionsEndpoint.TimingsOf(summary);
                     await WriteAsync(response, Chunk(new ChunkDelta(), ChatCompletionsEndpoint.FinishReasonOf(summary)) with { Timings = timings }, aborted);
                     if (includeUsage)
@@ -40,6 +47,12 @@ internal sealed class SseResult(ResponseFrame frame, IAsyncEnumerator<Generation
                     }
 
                     break;
+                }
+
+                if (recorder is not null)
+                {
+                    content.Append(update.Content);
+                    reasoning.Append(update.Reasoning);
                 }
 
                 var delta = new ChunkDelta(

@@ -1,5 +1,6 @@
 using Verge.Orleans.Grains.Abstractions.Catalog;
 using Verge.Orleans.Grains.Abstractions.Inference;
+using Verge.Orleans.Grains.Abstractions.Sessions;
 
 namespace Verge.Orleans.Grains.Abstractions.Grains;
 
@@ -17,4 +18,12 @@ public interface IAssistantGrain : IGrainWithStringKey
     /// </summary>
     [Alias("PlanAsync")]
     Task<CompletionPlan> PlanAsync(GenerationRequest request);
+
+    /// <summary>
+    /// As <see cref="PlanAsync"/> for a request that names a chat session. When the assistant's Chat
+    /// History mode and the request's choice turn history on, the session's turns come right after the
+    /// system prompt and the plan says where to store the new turn.
+    /// </summary>
+    [Alias("PlanInSessionAsync")]
+    Task<CompletionPlan> PlanInSessionAsync(GenerationRequest request, SessionRequest session);
 }

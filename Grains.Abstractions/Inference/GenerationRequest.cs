@@ -23,4 +23,10 @@ public sealed record GenerationRequest
 
     /// <summary>Open the assistant turn with an empty think block so a thinking model answers directly.</summary>
     [Id(7)] public bool DisableThink { get; init; }
+
+    /// <summary>
+    /// How many messages, right after the leading system messages, replay stored session turns. The
+    /// worker drops them oldest turn first when the prompt would not leave room for the answer.
+    /// </summary>
+    [Id(8)] public int HistoryMessages { get; init; }
 }

@@ -1,10 +1,12 @@
 using Verge.Orleans.Grains.Abstractions.Catalog;
 using Verge.Orleans.Grains.Abstractions.Grains;
 using Verge.Orleans.Grains.Abstractions.Inference;
+using Verge.Orleans.Grains.Abstractions.Sessions;
+using Verge.Orleans.Grains.Sessions;
 
 namespace Verge.Orleans.Grains.Catalog;
 
-/// <summary>Applies an assistant's policy to requests: system prompt first, temperature and token limits, think mode.</summary>
+/// <summary>Applies an assistant's policy to requests: system prompt first, temperature and token limits, think mode, chat history.</summary>
 internal sealed class AssistantGrain : Grain, IAssistantGrain
 {
     private Task<AssistantSpec?> SpecAsync() => GrainFactory.GetGrain<ICatalogGrain>(0).GetAssistantAsync(this.GetPrimaryKeyString());
@@ -14,6 +16,27 @@ internal sealed class AssistantGrain : Grain, IAssistantGrain
     async Task<CompletionPlan> IAssistantGrain.PlanAsync(GenerationRequest request)
     {
         var spec = await SpecAsync() ?? throw ServingException.ModelNotFound(this.GetPrimaryKeyString());
+        return await PlanAsync(spec, request);
+    }
+
+    async Task<CompletionPlan> IAssistantGrain.PlanInSessionAsync(GenerationRequest request, SessionRequest session)
+    {
+        var spec = await SpecAsync() ?? throw ServingException.ModelNotFound(this.GetPrimaryKeyString());
+        if (!ChatHistoryPolicy.Applies(spec.ChatHistory, session.ChatHistory))
+        {
+            return await PlanAsync(spec, request);
+        }
+
+        var turns = GrainFactory.GetGrain<IChatSessionGrain>(ChatSessionKeys.Session(session.User, session.SessionId)).GetTurnsAsync();
+        var model = GrainFactory.GetGrain<IModelGrain>(spec.Model).GetSpecAsync();
+        var history = ChatHistoryReplay.ToMessages(await turns);
+        var plan = await PlanAsync(spec, request with { Messages = [.. history, .. request.Messages], HistoryMessages = history.Count });
+        var strip = (await model)?.StripThinkTagFromHistory ?? false;
+        return plan with { Session = new SessionRecording(session.User, session.SessionId, strip) };
+    }
+
+    private async Task<CompletionPlan> PlanAsync(AssistantSpec spec, GenerationRequest request)
+    {
         var messages = string.IsNullOrEmpty(spec.SystemPrompt)
             ? request.Messages
             : [new ChatMessage("system", spec.SystemPrompt), .. request.Messages];

@@ -16,4 +16,7 @@ internal sealed record EngineOptions
 
     /// <summary>Tokens per decode step; prompts are fed in chunks that fit beside the generating sequences.</summary>
     public int BatchSize { get; init; } = 512;
+
+    /// <summary>The model's Insert Think Tag: prompts end inside an opened think block.</summary>
+    public bool InsertThinkTag { get; init; }
 }

@@ -62,6 +62,8 @@ internal sealed class InferenceEngine : IDisposable
 
     public LoadedModel Model => _model;
 
+    public EngineOptions Options => _options;
+
     public EngineCounters Counters => new(
         Volatile.Read(ref _busy), _slots.Length, Volatile.Read(ref _queued), Interlocked.Read(ref _steps),
         Interlocked.Read(ref _sharedSteps), Volatile.Read(ref _maxPerStep), Interlocked.Read(ref _completed),

@@ -36,6 +36,7 @@ public sealed class InferenceService(ILoggerFactory loggers) : IDisposable
                 ContextSize = spec.ContextSize,
                 Threads = Math.Clamp(spec.Cores, 1, Environment.ProcessorCount),
                 MaxQueue = spec.MaxQueue,
+                InsertThinkTag = spec.InsertThinkTag,
             };
             var engine = new InferenceEngine(entry.Model, options, worker, _logger);
             _models[spec.Path] = (entry.Model, entry.Users + 1);

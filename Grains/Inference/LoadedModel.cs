@@ -17,6 +17,7 @@ internal sealed class LoadedModel : IDisposable
     // user text can be tokenized apart (user text never yields control tokens).
     private const char Sentinel = '\u0001';
     private const string EmptyThought = "<think>\n\n</think>\n\n";
+    private const string ThinkOpen = "<think>";
 
     private LoadedModel(string path, LLamaWeights weights, bool thinks)
     {
@@ -47,7 +48,15 @@ internal sealed class LoadedModel : IDisposable
     }
 
     /// <summary>Renders the conversation with the model's chat template and tokenizes it, ready to generate.</summary>
-    public LLamaToken[] RenderPrompt(IReadOnlyList<ChatMessage> messages, bool disableThink)
+    public LLamaToken[] RenderPrompt(IReadOnlyList<ChatMessage> messages, bool disableThink) =>
+        Render(messages, disableThink, insertThinkTag: false).Tokens;
+
+    /// <summary>
+    /// Renders and tokenizes the conversation. With <paramref name="insertThinkTag"/> a thinking model's
+    /// prompt ends with an opened think block (unless the template opened one already), so the output
+    /// starts inside the thought without a <c>&lt;think&gt;</c> of its own.
+    /// </summary>
+    public RenderedPrompt Render(IReadOnlyList<ChatMessage> messages, bool disableThink, bool insertThinkTag)
     {
         var template = new LLamaTemplate(Weights, strict: false) { AddAssistant = true };
         for (var i = 0; i < messages.Count; i++)
@@ -59,6 +68,10 @@ internal sealed class LoadedModel : IDisposable
         if (disableThink && Thinks)
         {
             rendered += EmptyThought;
+        }
+        else if (insertThinkTag && Thinks && !OpensThought(rendered))
+        {
+            rendered += ThinkOpen;
         }
 
         var tokens = new List<LLamaToken>();
@@ -79,8 +92,11 @@ internal sealed class LoadedModel : IDisposable
             }
         }
 
-        return [.. tokens];
+        return new RenderedPrompt([.. tokens], Thinks && !disableThink && OpensThought(rendered));
     }
+
+    // The template's text after the last message ends with an open think block.
+    private static bool OpensThought(string rendered) => rendered.TrimEnd().EndsWith(ThinkOpen, StringComparison.Ordinal);
 
     public void Dispose() => Weights.Dispose();
 }

@@ -60,7 +60,7 @@ internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<Model
     {
         var engine = await EnsureStartedAsync();
         var model = engine.Model;
-        var prompt = model.RenderPrompt(request.Messages, request.DisableThink);
+        var prompt = PromptFitter.Fit(model, request, engine.Options.ContextSize, engine.Options.InsertThinkTag);
         var settings = new SamplingSettings
         {
             Temperature = request.Temperature ?? 0.8f,
@@ -70,12 +70,13 @@ internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<Model
             Stop = request.Stop,
             IgnoreEos = request.IgnoreEos,
             SplitReasoning = model.Thinks,
+            StartInReasoning = prompt.OpensThought,
         };
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var output = engine.Submit(prompt, settings, abandon.Token);
+        var output = engine.Submit(prompt.Tokens, settings, abandon.Token);
         try
         {
-            yield return new GenerationEvent(GenerationEventKind.Accepted, PromptTokens: prompt.Length);
+            yield return new GenerationEvent(GenerationEventKind.Accepted, PromptTokens: prompt.Tokens.Length);
             await foreach (var update in output.ReadAllAsync(CancellationToken.None))
             {
                 yield return update;

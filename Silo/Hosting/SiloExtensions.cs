@@ -112,6 +112,7 @@ public static class SiloExtensions
             RouteNativeLogs(services.GetRequiredService<ILoggerFactory>().CreateLogger("llama.cpp"));
             return new InferenceService(services.GetRequiredService<ILoggerFactory>());
         });
+        silo.AddVergeChatSessions();
         return silo;
     }
 
