@@ -13,12 +13,12 @@ else
 
 builder.AddVergeIdentity();
 builder.AddOpenAiErrors();
-builder.AddVergeHealth();
+builder.AddVergeOperations();
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.MapVergeHealth();
+app.MapVergeOperations();
 app.MapOpenAiApi();
 app.MapAdminApi();
 app.Run();

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Verge.Orleans.Gateway.Health;
 using Verge.Orleans.Gateway.Identity;
 using Verge.Orleans.Gateway.OpenAi;
 
@@ -16,27 +14,10 @@ public static class OpenAiApiExtensions
         return endpoints;
     }
 
-    /// <summary><c>/health/live</c> (the process answers) and <c>/health/ready</c> (the cluster serves), without a key.</summary>
+    /// <summary>Failures that escape a <c>/v1</c> endpoint still answer as OpenAI errors.</summary>
     public static IHostApplicationBuilder AddOpenAiErrors(this IHostApplicationBuilder builder)
     {
         builder.Services.AddExceptionHandler<OpenAiExceptionHandler>();
         return builder;
     }
-
-    public static IHostApplicationBuilder AddVergeHealth(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddHealthChecks().AddCheck<ClusterReadyCheck>("cluster", tags: [Ready]);
-        builder.Services.AddSingleton<GatewayHeartbeat>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<GatewayHeartbeat>());
-        return builder;
-    }
-
-    public static IEndpointRouteBuilder MapVergeHealth(this IEndpointRouteBuilder endpoints)
-    {
-        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready) });
-        return endpoints;
-    }
-
-    private const string Ready = "ready";
 }

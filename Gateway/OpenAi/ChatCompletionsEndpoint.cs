@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Verge.Orleans.Gateway.Health;
 using Verge.Orleans.Gateway.Identity;
+using Verge.Orleans.Gateway.Operations;
 using Verge.Orleans.Gateway.OpenAi.Contracts;
 using Verge.Orleans.Grains.Abstractions.Grains;
 using Verge.Orleans.Grains.Abstractions.Inference;
@@ -20,11 +20,13 @@ internal static class ChatCompletionsEndpoint
     /// assistant, the prompt's length, capacity) fails here with a plain JSON error; after that the
     /// answer is one JSON document or an SSE stream.
     /// </summary>
-    public static async Task<IResult> HandleAsync(HttpContext http, IGrainFactory grains, GatewayHeartbeat heartbeat, ILogger<ChatRequest> logger)
+    public static async Task<IResult> HandleAsync(
+        HttpContext http, IGrainFactory grains, GatewayHeartbeat heartbeat, ServingMetrics metrics, ILogger<ChatRequest> logger)
     {
         http.Response.RegisterForDispose(heartbeat.Track());
+        var arrived = Stopwatch.GetTimestamp();
         var aborted = http.RequestAborted;
-        ChatRequest request;
+        ChatRequest? request = null;
         SessionRequest? session;
         IAsyncEnumerator<GenerationEvent> events;
         SessionRecording? recording;
@@ -46,16 +48,19 @@ internal static class ChatCompletionsEndpoint
         }
         catch (Exception error) when (!aborted.IsCancellationRequested)
         {
+            metrics.Refused(request?.Model ?? "", OpenAiErrors.Map(error).Status);
             return OpenAiErrors.ToResult(error);
         }
 
         var response = new ResponseFrame(
             "chatcmpl-" + Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow.ToUnixTimeSeconds(), request.Model);
+        IAsyncEnumerator<GenerationEvent> Observe(IAsyncEnumerator<GenerationEvent> raw) =>
+            metrics.Observe(raw, request.Model, arrived, response.Id, retried: !request.Stream);
         var recorder = TurnRecorder.For(grains, recording, request);
         return request.Stream
-            ? new SseResult(response, events, request.IncludeUsage, recorder)
-            : await CompleteAsync(response, events, recorder,
-                async () => (await AcceptAsync(grains, request.Model, ToGeneration(request), session, logger, aborted)).Events);
+            ? new SseResult(response, Observe(events), request.IncludeUsage, recorder)
+            : await CompleteAsync(response, Observe(events), recorder,
+                async () => Observe((await AcceptAsync(grains, request.Model, ToGeneration(request), session, logger, aborted)).Events));
     }
 
     /// <summary>

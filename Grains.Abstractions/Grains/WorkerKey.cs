@@ -19,4 +19,18 @@ public readonly record struct WorkerKey(string Model, int Replica, WorkerPlaceme
 
         return new WorkerKey(key[..middle], int.Parse(key[(middle + 1)..last]), placement);
     }
+
+    public static bool TryParse(string key, out WorkerKey worker)
+    {
+        try
+        {
+            worker = Parse(key);
+            return true;
+        }
+        catch (FormatException)
+        {
+            worker = default;
+            return false;
+        }
+    }
 }

@@ -73,12 +73,18 @@ internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<Model
             StartInReasoning = prompt.OpensThought,
         };
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var span = EngineTracing.StartGenerate(Key, prompt.Tokens.Length);
         var output = engine.Submit(prompt.Tokens, settings, abandon.Token);
         try
         {
             yield return new GenerationEvent(GenerationEventKind.Accepted, PromptTokens: prompt.Tokens.Length);
             await foreach (var update in output.ReadAllAsync(CancellationToken.None))
             {
+                if (update.Summary is { } summary)
+                {
+                    EngineTracing.RecordPhases(span, summary);
+                }
+
                 yield return update;
             }
         }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Placement;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Verge.Orleans.Grains;
@@ -78,6 +79,8 @@ public static class SiloExtensions
         builder.UseOrleansClient(client =>
         {
             client.UseConnectionRetryFilter<ClusterConnectionRetry>();
+            client.AddActivityPropagation();
+            client.AddDashboard();
             client.UseAdoNetClustering(ado => (ado.Invariant, ado.ConnectionString) = (cluster.Invariant, cluster.ConnectionString));
             client.Configure<ClusterOptions>(ids => (ids.ClusterId, ids.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
             client.Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
@@ -94,6 +97,8 @@ public static class SiloExtensions
     public static ISiloBuilder AddVergeGrains(this ISiloBuilder silo, bool gpu)
     {
         silo.UseSiloMetadata(new Dictionary<string, string> { [GpuPlacementDirector.MetadataKey] = gpu ? "true" : "false" });
+        silo.AddActivityPropagation();
+        silo.AddDashboard();
         silo.Configure<SiloMessagingOptions>(messaging =>
         {
             messaging.ResponseTimeout = ResponseTimeout;

@@ -1,6 +1,6 @@
 using Verge.Orleans.Grains.Abstractions.Grains;
 
-namespace Verge.Orleans.Gateway.Health;
+namespace Verge.Orleans.Gateway.Operations;
 
 /// <summary>Reports this gateway to the cluster every few seconds, with its request counters, for "View Workers".</summary>
 internal sealed class GatewayHeartbeat(IGrainFactory grains, IConfiguration configuration, TimeProvider time, ILogger<GatewayHeartbeat> logger)

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Verge.Orleans.Grains.Abstractions.Grains;
 
-namespace Verge.Orleans.Gateway.Health;
+namespace Verge.Orleans.Gateway.Operations;
 
 /// <summary>Ready: the cluster answers (its catalog is reachable) and serves at least one assistant.</summary>
 internal sealed class ClusterReadyCheck(IGrainFactory grains) : IHealthCheck

@@ -1,0 +1,59 @@
+using System.Diagnostics.Metrics;
+using Verge.Orleans.Grains.Abstractions;
+using Verge.Orleans.Grains.Abstractions.Catalog;
+using Verge.Orleans.Grains.Abstractions.Grains;
+
+namespace Verge.Orleans.Gateway.Operations;
+
+/// <summary>
+/// Slots busy, queue length and tokens/s of every model worker and the number of models in each state,
+/// as gauges. The cluster is asked every few seconds (not at every scrape), from any gateway, so the
+/// figures are the same in single-process and cluster mode.
+/// </summary>
+internal sealed class ClusterGauges : BackgroundService
+{
+    private static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
+
+    private readonly IGrainFactory _grains;
+    private readonly ILogger<ClusterGauges> _logger;
+    private volatile Snapshot _snapshot = new([], []);
+
+    public ClusterGauges(IGrainFactory grains, IMeterFactory meters, ILogger<ClusterGauges> logger)
+    {
+        _grains = grains;
+        _logger = logger;
+        var meter = meters.Create(VergeTelemetry.Name);
+        meter.CreateObservableGauge("verge.worker.slots_busy", () => PerWorker(w => w.SlotsBusy), description: "Sequences decoding now.");
+        meter.CreateObservableGauge("verge.worker.slots_total", () => PerWorker(w => w.SlotsTotal), description: "Parallel slots of the worker.");
+        meter.CreateObservableGauge("verge.worker.queue_length", () => PerWorker(w => w.Queued), description: "Requests waiting for a slot.");
+        meter.CreateObservableGauge("verge.worker.tokens_per_second", () => _snapshot.Workers.Select(w =>
+            new Measurement<double>(w.TokensPerSecond, new("model", w.Model), new("worker", w.Worker), new("silo", w.Silo))), description: "Generation speed over the last 10 s.");
+        meter.CreateObservableGauge("verge.models", () => Enum.GetValues<ModelState>().Select(state =>
+            new Measurement<int>(_snapshot.Models.Count(m => m.State == state), new KeyValuePair<string, object?>("state", state.ToString()))), description: "Models by state.");
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var models = await _grains.GetGrain<ICatalogGrain>(0).ListModelsAsync();
+                var statuses = await Task.WhenAll(models.Select(m => _grains.GetGrain<IModelGrain>(m.Name).GetStatusAsync()));
+                var workers = await Task.WhenAll(models.Select(m => _grains.GetGrain<IModelGrain>(m.Name).GetWorkersAsync()));
+                _snapshot = new Snapshot(statuses, [.. workers.SelectMany(w => w)]);
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                _logger.LogDebug("Reading the cluster's gauges failed: {Message}", error.Message);
+            }
+
+            await Task.Delay(Period, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private IEnumerable<Measurement<int>> PerWorker(Func<WorkerStatus, int> value) =>
+        _snapshot.Workers.Select(w => new Measurement<int>(value(w), new("model", w.Model), new("worker", w.Worker), new("silo", w.Silo)));
+
+    private sealed record Snapshot(IReadOnlyList<ModelStatus> Models, IReadOnlyList<WorkerStatus> Workers);
+}

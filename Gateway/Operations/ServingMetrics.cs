@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Verge.Orleans.Grains.Abstractions;
+using Verge.Orleans.Grains.Abstractions.Grains;
+using Verge.Orleans.Grains.Abstractions.Inference;
+
+namespace Verge.Orleans.Gateway.Operations;
+
+/// <summary>
+/// The serving figures operators of llama.cpp's server and vLLM expect, per assistant and model:
+/// requests by status, tokens, time to first token, time per output token, end-to-end latency and
+/// queue time. Each finished request is also logged once, without key or prompt text.
+/// </summary>
+internal sealed class ServingMetrics
+{
+    private static readonly double[] LatencyBuckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80];
+    private static readonly double[] TokenBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1];
+
+    private readonly Counter<long> _requests;
+    private readonly Counter<long> _promptTokens;
+    private readonly Counter<long> _generationTokens;
+    private readonly Histogram<double> _timeToFirstToken;
+    private readonly Histogram<double> _timePerOutputToken;
+    private readonly Histogram<double> _latency;
+    private readonly Histogram<double> _queueTime;
+    private readonly ILogger<ServingMetrics> _logger;
+
+    public ServingMetrics(IMeterFactory meters, ILogger<ServingMetrics> logger)
+    {
+        var meter = meters.Create(VergeTelemetry.Name);
+        _requests = meter.CreateCounter<long>("verge.requests", description: "Chat completion requests by assistant, model and HTTP status.");
+        _promptTokens = meter.CreateCounter<long>("verge.prompt_tokens", description: "Prompt tokens of finished requests.");
+        _generationTokens = meter.CreateCounter<long>("verge.generation_tokens", description: "Generated tokens of finished requests.");
+        _timeToFirstToken = meter.CreateHistogram("verge.time_to_first_token", "s", "From the request's arrival to its first generated token.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        _timePerOutputToken = meter.CreateHistogram("verge.time_per_output_token", "s", "Time per generated token after the first.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = TokenBuckets });
+        _latency = meter.CreateHistogram("verge.e2e_request_latency", "s", "From the request's arrival to its last token.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        _queueTime = meter.CreateHistogram("verge.queue_time", "s", "Time a request waited for a slot of its worker.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        _logger = logger;
+    }
+
+    /// <summary>A request refused before any token (its error status).</summary>
+    public void Refused(string assistant, int status) =>
+        _requests.Add(1, new("assistant", assistant), new("model", ""), new("status", status));
+
+    /// <summary>
+    /// Watches a request's events as they pass to the client, and records the request when they end.
+    /// With <paramref name="retried"/>, a lost node is not recorded: the request is generated again.
+    /// </summary>
+    public IAsyncEnumerator<GenerationEvent> Observe(IAsyncEnumerator<GenerationEvent> events, string assistant, long arrived, string requestId, bool retried) =>
+        new Observed(this, events, assistant, arrived, requestId, retried);
+
+    private void Finished(string assistant, GenerationSummary summary, long arrived, long? firstToken, string requestId)
+    {
+        var model = WorkerKey.TryParse(summary.Worker, out var worker) ? worker.Model : "";
+        var tags = new TagList { { "assistant", assistant }, { "model", model } };
+        var latency = Stopwatch.GetElapsedTime(arrived);
+        _requests.Add(1, new("assistant", assistant), new("model", model), new("status", 200));
+        _promptTokens.Add(summary.PromptTokens, tags);
+        _generationTokens.Add(summary.CompletionTokens, tags);
+        _latency.Record(latency.TotalSeconds, tags);
+        _queueTime.Record(summary.QueueMs / 1000, tags);
+        var ttft = firstToken is { } first ? Stopwatch.GetElapsedTime(arrived, first) : (TimeSpan?)null;
+        if (ttft is { } time)
+        {
+            _timeToFirstToken.Record(time.TotalSeconds, tags);
+            if (summary.CompletionTokens > 1)
+            {
+                _timePerOutputToken.Record((latency - time).TotalSeconds / (summary.CompletionTokens - 1), tags);
+            }
+        }
+
+        _logger.LogInformation(
+            "Request {RequestId} for {Assistant} on {Worker}: {PromptTokens} prompt tokens ({CachedTokens} cached), {CompletionTokens} generated, finish {FinishReason}, first token {TtftMs:F0} ms, total {TotalMs:F0} ms, queued {QueueMs:F0} ms",
+            requestId, assistant, summary.Worker, summary.PromptTokens, summary.CachedTokens, summary.CompletionTokens, summary.FinishReason,
+            ttft?.TotalMilliseconds, latency.TotalMilliseconds, summary.QueueMs);
+    }
+
+    private void Ended(string assistant, string requestId, bool cancelled)
+    {
+        _requests.Add(1, new("assistant", assistant), new("model", ""), new("status", cancelled ? 499 : 500));
+        _logger.LogInformation("Request {RequestId} for {Assistant} ended without an answer ({Why})", requestId, assistant, cancelled ? "client left" : "failed");
+    }
+
+    private sealed class Observed(ServingMetrics metrics, IAsyncEnumerator<GenerationEvent> inner, string assistant, long arrived, string requestId, bool retried)
+        : IAsyncEnumerator<GenerationEvent>
+    {
+        private long? _firstToken;
+        private bool _finished;
+        private Exception? _failure;
+
+        public GenerationEvent Current => inner.Current;
+
+        public async ValueTask<bool> MoveNextAsync()
+        {
+            try
+            {
+                if (!await inner.MoveNextAsync())
+                {
+                    return false;
+                }
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                _failure = error;
+                throw;
+            }
+
+            var update = inner.Current;
+            if (_firstToken is null && (update.Content.Length > 0 || update.Reasoning.Length > 0))
+            {
+                _firstToken = Stopwatch.GetTimestamp();
+            }
+
+            if (update.Summary is { } summary && !_finished)
+            {
+                _finished = true;
+                metrics.Finished(assistant, summary, arrived, _firstToken ?? Stopwatch.GetTimestamp(), requestId);
+            }
+
+            return true;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (!_finished && !(retried && _failure is not null && Failover.IsSiloLost(_failure)))
+            {
+                _finished = true;
+                metrics.Ended(assistant, requestId, cancelled: _failure is null);
+            }
+
+            return inner.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using OpenAI.Chat;
+using OpenTelemetry.Trace;
+
+namespace Verge.Orleans.Tests.Gateway;
+
+/// <summary>What operators watch: the Orleans Dashboard, /metrics, traces, health.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class OperationsTests(GatewayFixture gateway)
+{
+    [Fact]
+    public async Task DashboardOpensForAdminsOnly()
+    {
+        var user = "ops-" + Guid.NewGuid().ToString("N")[..8];
+        await gateway.Client().PostAsJsonAsync("/api/v1/users", new { name = user });
+        var created = await gateway.Client().PostAsJsonAsync($"/api/v1/users/{user}/keys", new { name = "k" });
+        var normalKey = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString();
+
+        var admin = await gateway.Client().GetAsync("/dashboard/");
+        var anonymous = await gateway.Client(key: null).GetAsync("/dashboard/");
+        var normal = await gateway.Client(normalKey).GetAsync("/dashboard/");
+
+        Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
+        Assert.Contains("<html", await admin.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, normal.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await gateway.Client(key: null).GetAsync("/dashboard/DashboardCounters")).StatusCode);
+    }
+
+    [Fact]
+    public async Task LoginSetsACookieThatOpensTheDashboard()
+    {
+        var browser = gateway.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+
+        var refused = await browser.PostAsync("/dashboard/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = "vk_0000000000000000_nope" }));
+        var login = await browser.PostAsync("/dashboard/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = GatewayFixture.AdminKey }));
+        var page = await browser.GetAsync("/dashboard/");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        Assert.Contains("httponly", login.Headers.GetValues("Set-Cookie").Single(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/v1/models")).StatusCode); // the cookie opens the dashboard only
+    }
+
+    [Fact]
+    public async Task MetricsShowTheRequestItsTokensAndTimeToFirstToken()
+    {
+        var answer = await gateway.Chat(GatewayFixture.Solo).CompleteChatAsync([new UserChatMessage("hi")], new ChatCompletionOptions { Temperature = 0 });
+
+        var metrics = await gateway.Client(key: null).GetStringAsync("/metrics");
+
+        Assert.Matches("verge_requests_total\\{[^}]*assistant=\"solo\"[^}]*status=\"200\"[^}]*\\} [1-9]", metrics);
+        Assert.Matches($"verge_generation_tokens_total\\{{[^}}]*assistant=\"solo\"[^}}]*\\}} [1-9]", metrics);
+        Assert.Matches("verge_time_to_first_token_seconds_count\\{[^}]*assistant=\"solo\"[^}]*\\} [1-9]", metrics);
+        Assert.Contains("verge_e2e_request_latency_seconds_bucket", metrics);
+        Assert.Contains("http_server_request_duration_seconds", metrics);
+        Assert.True(answer.Value.Usage.OutputTokenCount > 0);
+    }
+
+    [Fact]
+    public async Task AnEngineSpanDescendsFromTheHttpSpanOfItsRequest()
+    {
+        var spans = new List<Activity>();
+        await using var traced = gateway.WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("Verge:Silo:SiloPort", GatewayFixture.FreePort().ToString());
+            builder.UseSetting("Verge:Silo:GatewayPort", GatewayFixture.FreePort().ToString());
+            builder.UseSetting("Verge:DataDirectory", Path.Combine(Path.GetTempPath(), $"verge-traced-{Guid.NewGuid():N}"));
+            builder.ConfigureTestServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
+        });
+        var client = traced.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", GatewayFixture.AdminKey);
+
+        var response = await client.PostAsJsonAsync("/v1/chat/completions", new { model = GatewayFixture.Demo, messages = new[] { new { role = "user", content = "hi" } } });
+        response.EnsureSuccessStatusCode();
+        await ScalingWait(() => Snapshot(spans) is var seen
+            && seen.Any(s => s.DisplayName == "verge.decode") && seen.Any(s => s.Source.Name == "Microsoft.AspNetCore" && s.DisplayName.Contains("chat/completions")));
+        var snapshot = Snapshot(spans);
+
+        var http = snapshot.Single(s => s.Source.Name == "Microsoft.AspNetCore" && s.DisplayName.Contains("chat/completions"));
+        var prefill = snapshot.Single(s => s.DisplayName == "verge.prefill" && s.TraceId == http.TraceId);
+        var bySpan = snapshot.Where(s => s.TraceId == http.TraceId).ToDictionary(s => s.SpanId);
+        var chain = new List<string>();
+        for (var span = prefill; span is not null; span = bySpan.GetValueOrDefault(span.ParentSpanId))
+        {
+            chain.Add(span.DisplayName);
+            if (span.SpanId == http.SpanId)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(http.DisplayName, chain[^1]);
+        Assert.Contains("verge.generate", chain);
+    }
+
+    [Fact]
+    public async Task HealthAnswersWithoutAKey()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await gateway.Client(key: null).GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await gateway.Client(key: null).GetAsync("/health/ready")).StatusCode);
+    }
+
+    // The exporter appends from its own thread: copy until a copy was not disturbed.
+    private static Activity[] Snapshot(List<Activity> spans)
+    {
+        while (true)
+        {
+            try
+            {
+                return [.. spans];
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+    }
+
+    private static Task ScalingWait(Func<bool> condition) => Cluster.ScalingTests.WaitUntilAsync(() => Task.FromResult(condition()));
+}
