@@ -59,6 +59,9 @@ public static class SiloExtensions
                 silo.AddAdoNetGrainStorage(StorageNames.Verge, ado => (ado.Invariant, ado.ConnectionString) = (cluster.Invariant, cluster.ConnectionString));
             }
 
+            // The name operators see in the dashboard says whether the silo takes GPU models.
+            silo.Configure<global::Orleans.Configuration.SiloOptions>(names =>
+                names.SiloName = $"{(options.Gpu ? "gpu" : "cpu")}-{Environment.MachineName}-{options.SiloPort}");
             silo.AddVergeGrains(options.Gpu);
         });
         return builder;

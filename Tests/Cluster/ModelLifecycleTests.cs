@@ -97,6 +97,12 @@ public sealed class ModelLifecycleTests(ClusterFixture fixture)
 
         Assert.Equal("No silo may run its workers: it needs a GPU silo (Verge:Silo:Gpu=true) and CPU fallback is off.", refused.Reason);
         Assert.Equal(1, fallback.Workers);
+
+        // Stopped while it keeps trying to load: it goes offline and stays there.
+        var stopped = await cpuOnly.Client.GetGrain<IModelGrain>("gpu-only").StopAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.Equal(ModelState.Offline, stopped.State);
+        Assert.Equal(ModelState.Offline, (await cpuOnly.Client.GetGrain<IModelGrain>("gpu-only").GetStatusAsync()).State);
     }
 
     private async Task<(IModelGrain Model, string Path)> CreateAsync(string url, string sha256)
