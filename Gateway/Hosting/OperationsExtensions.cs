@@ -18,6 +18,7 @@ public static class OperationsExtensions
         builder.Services.AddSingleton<GatewayHeartbeat>();
         builder.Services.AddHostedService(services => services.GetRequiredService<GatewayHeartbeat>());
         builder.Services.AddSingleton<ServingMetrics>();
+        builder.Services.AddDataProtection(); // the dashboard's sign-in cookie
         builder.Services.AddHostedService<ClusterGauges>();
         builder.AddVergeTelemetry()
             .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter())

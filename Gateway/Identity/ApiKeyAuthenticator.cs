@@ -16,26 +16,15 @@ internal sealed class ApiKeyAuthenticator(IGrainFactory grains, TimeProvider tim
 
     private readonly ConcurrentDictionary<string, (ApiKeyGrant Grant, DateTimeOffset Verified)> _cache = new();
 
-    /// <summary>The cookie the dashboard's login sets (HttpOnly, SameSite=Strict); accepted only where a caller allows it.</summary>
-    public const string CookieName = "verge_key";
-
-    public async Task<(ApiKeyGrant? Grant, int Status)> AuthenticateAsync(HttpContext http, bool allowCookie = false)
+    public async Task<(ApiKeyGrant? Grant, int Status)> AuthenticateAsync(HttpContext http)
     {
         var header = http.Request.Headers[HeaderNames.Authorization].ToString();
-        string token;
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            token = header["Bearer ".Length..].Trim();
-        }
-        else if (allowCookie && http.Request.Cookies[CookieName] is { Length: > 0 } cookie)
-        {
-            token = cookie;
-        }
-        else
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             return (null, 401);
         }
 
+        var token = header["Bearer ".Length..].Trim();
         var id = ApiKeyToken.IdOf(token);
         if (id is null)
         {

@@ -42,9 +42,12 @@ internal sealed class ServingMetrics
         _logger = logger;
     }
 
-    /// <summary>A request refused before any token (its error status).</summary>
+    /// <summary>
+    /// A request refused before any token (its error status). A name that is no assistant (404) is not
+    /// a label: callers must not be able to create series at will.
+    /// </summary>
     public void Refused(string assistant, int status) =>
-        _requests.Add(1, new("assistant", assistant), new("model", ""), new("status", status));
+        _requests.Add(1, new("assistant", status == 404 ? "unknown" : assistant), new("model", ""), new("status", status));
 
     /// <summary>
     /// Watches a request's events as they pass to the client, and records the request when they end.

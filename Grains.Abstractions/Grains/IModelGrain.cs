@@ -25,21 +25,34 @@ public interface IModelGrain : IGrainWithStringKey
 
     /// <summary>Stops every worker and keeps the model offline until started again.</summary>
     [Alias("StopAsync")]
+    [ResponseTimeout("00:10:00")] // waits for a worker that is loading a large model
     Task<ModelStatus> StopAsync();
 
     /// <summary>Stops the workers and starts again with the current configuration.</summary>
     [Alias("RestartAsync")]
+    [ResponseTimeout("00:10:00")]
     Task<ModelStatus> RestartAsync();
 
     /// <summary>Picks the worker for the next request, scaling out when every worker is saturated.</summary>
     [Alias("PickWorkerAsync")]
+    [AlwaysInterleave] // a request waiting for a load must not hold up the others
     Task<string> PickWorkerAsync();
 
     /// <summary>Status of every running worker of this model.</summary>
     [Alias("GetWorkersAsync")]
+    [AlwaysInterleave]
     Task<IReadOnlyList<WorkerStatus>> GetWorkersAsync();
 
     /// <summary>The configuration changed or the model was deleted: stop the workers and start again with what is configured now.</summary>
     [Alias("ReconfigureAsync")]
+    [ResponseTimeout("00:10:00")]
     Task ReconfigureAsync();
+
+    /// <summary>
+    /// Asked by a worker activation before it loads the model: the model's configuration when that worker
+    /// is one of the model's current workers, null when it is not wanted (stopped, retired, over Max).
+    /// </summary>
+    [Alias("AdmitWorkerAsync")]
+    [AlwaysInterleave]
+    Task<ModelSpec?> AdmitWorkerAsync(string worker);
 }

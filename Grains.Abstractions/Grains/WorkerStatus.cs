@@ -29,8 +29,12 @@ public sealed record WorkerStatus
 
     [Id(10)] public long GeneratedTokens { get; init; }
 
-    /// <summary><c>Online</c> once the engine runs; <c>Idle</c> for an activation that has not loaded (or was stopped).</summary>
-    [Id(11)] public string State { get; init; } = "Idle";
+    public const string Idle = "Idle";
+    public const string Online = "Online";
+    public const string Draining = "Draining";
+
+    /// <summary><see cref="Online"/> once the engine runs; <see cref="Draining"/> while its silo stops; <see cref="Idle"/> before it loads.</summary>
+    [Id(11)] public string State { get; init; } = Idle;
 
     /// <summary>Tokens generated per second over the last ten seconds, all sequences together.</summary>
     [Id(12)] public double TokensPerSecond { get; init; }

@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Verge.Orleans.Grains.Abstractions.Catalog;
 using Verge.Orleans.Grains.Abstractions.Grains;
 using Verge.Orleans.Grains.Abstractions.Inference;
@@ -7,6 +8,7 @@ using Verge.Orleans.Grains.Sessions;
 namespace Verge.Orleans.Grains.Catalog;
 
 /// <summary>Applies an assistant's policy to requests: system prompt first, temperature and token limits, think mode, chat history.</summary>
+[StatelessWorker] // no state of its own: plans run side by side instead of queueing behind each other
 internal sealed class AssistantGrain : Grain, IAssistantGrain
 {
     private Task<AssistantSpec?> SpecAsync() => GrainFactory.GetGrain<ICatalogGrain>(0).GetAssistantAsync(this.GetPrimaryKeyString());

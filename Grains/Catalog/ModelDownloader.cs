@@ -30,7 +30,7 @@ internal static class ModelDownloader
             using var response = await Http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                throw new InvalidOperationException($"Downloading {url} failed: HTTP {(int)response.StatusCode} {response.ReasonPhrase}.");
+                throw new InvalidOperationException($"Downloading {Shown(url)} failed: HTTP {(int)response.StatusCode} {response.ReasonPhrase}.");
             }
 
             progress.Total = response.Content.Headers.ContentLength;
@@ -51,7 +51,7 @@ internal static class ModelDownloader
             var actual = Convert.ToHexStringLower(hash.GetHashAndReset());
             if (sha256 is not null && !string.Equals(actual, sha256, StringComparison.OrdinalIgnoreCase))
             {
-                throw new InvalidOperationException($"Checksum mismatch for {url}: expected SHA-256 {sha256.ToLowerInvariant()}, got {actual}.");
+                throw new InvalidOperationException($"Checksum mismatch for {Shown(url)}: expected SHA-256 {sha256.ToLowerInvariant()}, got {actual}.");
             }
 
             File.Move(partial, path, overwrite: true);
@@ -61,4 +61,8 @@ internal static class ModelDownloader
             File.Delete(partial);
         }
     }
+
+    /// <summary>The address without credentials or query (signed URLs carry secrets there): safe for logs and status.</summary>
+    public static string Shown(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path).Replace(uri.UserInfo + "@", "", StringComparison.Ordinal) : "(the model's url)";
 }

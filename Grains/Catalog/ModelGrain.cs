@@ -110,8 +110,8 @@ internal sealed class ModelGrain(
         var started = _replicas.Values.Where(r => r.Started).ToList();
         if (started.Count == 0)
         {
-            // Scaled to zero: this request starts a worker and waits for it (the worker loads on its first request).
-            return StartReplicaInBackground(spec).Key;
+            // Scaled to zero: the first request starts a worker, and it and the next ones wait for it to load.
+            return (_replicas.Values.FirstOrDefault() ?? StartReplicaInBackground(spec)).Key;
         }
 
         if (started.Count == 1 && spec.MaxWorkers <= 1)
@@ -125,8 +125,13 @@ internal sealed class ModelGrain(
             StartReplicaInBackground(spec);
         }
 
-        return statuses.MinBy(s => (double)(s.SlotsBusy + s.Queued) / Math.Max(1, s.SlotsTotal))!.Worker;
+        // A draining worker (its silo is stopping) takes nothing new while another one can.
+        var candidates = statuses.Where(s => s.State != WorkerStatus.Draining).DefaultIfEmpty(statuses[0]);
+        return candidates.MinBy(s => (double)(s.SlotsBusy + s.Queued) / Math.Max(1, s.SlotsTotal))!.Worker;
     }
+
+    async Task<ModelSpec?> IModelGrain.AdmitWorkerAsync(string worker) =>
+        !life.State.Stopped && _replicas.Values.Any(r => r.Key == worker) ? _spec ?? await ResolveSpecAsync() : null;
 
     async Task<IReadOnlyList<WorkerStatus>> IModelGrain.GetWorkersAsync() =>
         await Task.WhenAll(_replicas.Values.Where(r => r.Started).Select(r => Worker(r.Key).GetStatusAsync()));
@@ -160,7 +165,7 @@ internal sealed class ModelGrain(
                 _state = ModelState.Downloading;
                 _download = new DownloadProgress();
                 var progress = _download;
-                logger.LogInformation("Model {Model}: downloading {Url} to {Path}", Name, url, spec.Path);
+                logger.LogInformation("Model {Model}: downloading {Url} to {Path}", Name, ModelDownloader.Shown(url), spec.Path);
                 await Task.Run(() => ModelDownloader.DownloadAsync(url, spec.Path, spec.Sha256, progress, cancellationToken), cancellationToken);
             }
 

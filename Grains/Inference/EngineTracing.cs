@@ -32,15 +32,14 @@ internal static class EngineTracing
         generate.SetTag("verge.finish_reason", summary.FinishReason.ToString());
         var prefillStart = generate.StartTimeUtc + TimeSpan.FromMilliseconds(summary.QueueMs);
         var decodeStart = prefillStart + TimeSpan.FromMilliseconds(summary.PromptMs);
-        Phase(generate, "verge.prefill", prefillStart, decodeStart)?.SetTag("verge.prompt_evaluated", summary.PromptEvaluated);
-        Phase(generate, "verge.decode", decodeStart, decodeStart + TimeSpan.FromMilliseconds(summary.PredictedMs))?.SetTag("verge.tokens", summary.CompletionTokens);
+        Phase(generate, "verge.prefill", prefillStart, decodeStart, "verge.prompt_evaluated", summary.PromptEvaluated);
+        Phase(generate, "verge.decode", decodeStart, decodeStart + TimeSpan.FromMilliseconds(summary.PredictedMs), "verge.tokens", summary.CompletionTokens);
     }
 
-    private static Activity? Phase(Activity parent, string name, DateTime start, DateTime end)
+    private static void Phase(Activity parent, string name, DateTime start, DateTime end, string tag, int value)
     {
-        var phase = Source.StartActivity(name, ActivityKind.Internal, parent.Context, startTime: start);
+        using var phase = Source.StartActivity(name, ActivityKind.Internal, parent.Context, startTime: start);
+        phase?.SetTag(tag, value);
         phase?.SetEndTime(end);
-        phase?.Stop();
-        return phase;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Verge.Orleans.Grains.Abstractions.Catalog;
+using Verge.Orleans.Grains.Abstractions.Inference;
 
 namespace Verge.Orleans.Grains.Inference;
 
@@ -13,12 +14,21 @@ public sealed class InferenceService(ILoggerFactory loggers) : IDisposable
     private readonly Dictionary<string, (LoadedModel Model, int Users)> _models = [];
     private readonly Dictionary<string, InferenceEngine> _engines = [];
     private readonly ILogger _logger = loggers.CreateLogger<InferenceService>();
+    private volatile bool _draining;
+
+    /// <summary>The silo is stopping: no engine starts and no engine takes a new request.</summary>
+    public bool Draining => _draining;
 
     /// <summary>Starts (or returns) the engine of a worker; loads the model file on first use. Blocking.</summary>
     internal InferenceEngine Start(string worker, ModelSpec spec)
     {
         lock (_lock)
         {
+            if (_draining)
+            {
+                throw ServingException.WorkerStopped(worker);
+            }
+
             if (_engines.TryGetValue(worker, out var running))
             {
                 return running;
@@ -78,6 +88,7 @@ public sealed class InferenceService(ILoggerFactory loggers) : IDisposable
         InferenceEngine[] engines;
         lock (_lock)
         {
+            _draining = true;
             engines = [.. _engines.Values];
         }
 

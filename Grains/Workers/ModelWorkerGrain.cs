@@ -102,8 +102,10 @@ internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<Model
     private async Task<InferenceEngine> StartEngineAsync()
     {
         var worker = WorkerKey.Parse(Key);
-        var spec = await GrainFactory.GetGrain<IModelGrain>(worker.Model).GetSpecAsync()
-            ?? throw ServingException.ModelNotFound(worker.Model);
+        // Only a worker its model wants loads anything: a request planned just before a stop or a
+        // retirement must not bring back a worker nobody tracks (the gateway plans it again).
+        var spec = await GrainFactory.GetGrain<IModelGrain>(worker.Model).AdmitWorkerAsync(Key)
+            ?? throw ServingException.WorkerStopped(Key);
         try
         {
             _engine = await Task.Run(() => inference.Start(Key, spec));
@@ -134,7 +136,7 @@ internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<Model
             MaxSequencesPerStep = counters?.MaxSequencesPerStep ?? 0,
             CompletedRequests = counters?.CompletedRequests ?? 0,
             GeneratedTokens = counters?.GeneratedTokens ?? 0,
-            State = counters is null ? "Idle" : "Online",
+            State = counters is null ? WorkerStatus.Idle : inference.Draining ? WorkerStatus.Draining : WorkerStatus.Online,
             TokensPerSecond = Math.Round(counters?.TokensPerSecond ?? 0, 1),
             SiloResidentBytes = Environment.WorkingSet,
         };

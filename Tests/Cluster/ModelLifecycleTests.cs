@@ -73,6 +73,29 @@ public sealed class ModelLifecycleTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ARequestPlannedBeforeAStopDoesNotBringItsWorkerBack()
+    {
+        var name = "late-" + Guid.NewGuid().ToString("N")[..8];
+        await fixture.Client.GetGrain<ICatalogGrain>(0).CreateModelAsync(new ModelSpec { Name = name, Path = TestModels.ScriptedPath, Parallel = 1, ContextSize = 512, Cores = 1 });
+        var model = fixture.Client.GetGrain<IModelGrain>(name);
+        await model.StartAsync();
+        await WatchUntilAsync(model, ModelState.Online);
+        var planned = await model.PickWorkerAsync();
+
+        await model.StopAsync();
+        var late = await Assert.ThrowsAsync<ServingException>(async () =>
+        {
+            await foreach (var _ in fixture.Client.GetGrain<IModelWorkerGrain>(planned).GenerateAsync(new GenerationRequest { Messages = [new ChatMessage("user", "hi")] }))
+            {
+            }
+        });
+
+        Assert.Equal(ServingException.WorkerStoppedCode, late.Code); // the gateway plans such a request again
+        Assert.Empty(await model.GetWorkersAsync());
+        Assert.Equal(WorkerStatus.Idle, (await fixture.Client.GetGrain<IModelWorkerGrain>(planned).GetStatusAsync()).State);
+    }
+
+    [Fact]
     public async Task AGpuModelWithoutAGpuSiloSaysWhyUnlessItMayFallBackToCpu()
     {
         var builder = new InProcessTestClusterBuilder(1);

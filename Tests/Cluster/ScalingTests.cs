@@ -35,10 +35,12 @@ public sealed class ScalingTests(ClusterFixture fixture)
         var model = fixture.Client.GetGrain<IModelGrain>(ClusterFixture.ZeroModel);
         await WaitUntilAsync(async () => (await model.GetWorkersAsync()).Count == 0);
 
-        var worker = await GenerateAsync(ClusterFixture.ZeroModel, tokens: 8);
+        // A burst of first requests: all wait for the one worker Max Workers allows.
+        var workers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => GenerateAsync(ClusterFixture.ZeroModel, tokens: 8)));
 
-        Assert.StartsWith(ClusterFixture.ZeroModel + "/", worker);
-        await WaitUntilAsync(async () => (await model.GetWorkersAsync()).Count == 1);
+        Assert.Single(workers.Distinct());
+        Assert.StartsWith(ClusterFixture.ZeroModel + "/", workers[0]);
+        Assert.Single(await model.GetWorkersAsync());
         await WaitUntilAsync(async () => (await model.GetWorkersAsync()).Count == 0);
     }
 
