@@ -14,5 +14,8 @@ public sealed class ChatHistoryOptions
     /// <summary>Most turns a session stores; the oldest are dropped beyond it.</summary>
     public int ChatHistoryMaxTurns { get; set; } = 100;
 
+    /// <summary>Most sessions a user keeps; starting one more drops the one used least recently.</summary>
+    public int ChatHistoryMaxSessions { get; set; } = 1000;
+
     public TimeSpan Lifetime => TimeSpan.FromDays(ChatHistoryLifetimeDays);
 }

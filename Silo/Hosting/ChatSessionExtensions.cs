@@ -13,6 +13,7 @@ public static class ChatSessionExtensions
             .BindConfiguration(ChatHistoryOptions.Section)
             .Validate(o => o.ChatHistoryLifetimeDays >= 1, $"{ChatHistoryOptions.Section}:ChatHistoryLifetimeDays must be at least 1 (days).")
             .Validate(o => o.ChatHistoryMaxTurns >= 1, $"{ChatHistoryOptions.Section}:ChatHistoryMaxTurns must be at least 1.")
+            .Validate(o => o.ChatHistoryMaxSessions >= 1, $"{ChatHistoryOptions.Section}:ChatHistoryMaxSessions must be at least 1.")
             .ValidateOnStart();
         silo.Services.TryAddKeyedSingleton<TimeProvider>(ChatHistoryOptions.Clock, (services, _) => services.GetRequiredService<TimeProvider>());
         return silo;

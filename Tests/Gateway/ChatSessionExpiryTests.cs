@@ -52,6 +52,32 @@ public sealed class ChatSessionExpiryTests(GatewayFixture gateway)
         Assert.False(await StorageContainsAsync(data, secret), "the expired session's text is still in storage");
     }
 
+    [Fact]
+    public async Task StartingOneSessionTooManyDropsTheLeastRecentlyUsed()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var capped = gateway.WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("Verge:Silo:SiloPort", GatewayFixture.FreePort().ToString());
+            builder.UseSetting("Verge:Silo:GatewayPort", GatewayFixture.FreePort().ToString());
+            builder.UseSetting("Verge:DataDirectory", Path.Combine(Path.GetTempPath(), $"verge-capped-{Guid.NewGuid():N}"));
+            builder.UseSetting("Verge:ChatHistoryMaxSessions", "2");
+            builder.ConfigureTestServices(services => services.AddKeyedSingleton<TimeProvider>(ChatHistoryOptions.Clock, time));
+        });
+        var client = capped.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", GatewayFixture.AdminKey);
+        var (first, second, third) = (ChatSessionsTests.NewSessionId(), ChatSessionsTests.NewSessionId(), ChatSessionsTests.NewSessionId());
+        foreach (var id in new[] { first, second, first, third })
+        {
+            await SessionChat.SendAsync(client, GatewayFixture.Demo, [("user", "hi")], header: id);
+            time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/sessions/{first}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/sessions/{second}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/sessions/{third}")).StatusCode);
+    }
+
     private static async Task<bool> StorageContainsAsync(string data, string text)
     {
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(data, "verge.db")};Mode=ReadOnly;Pooling=False");
