@@ -23,5 +23,6 @@ public sealed record GenerationSummary
 
     [Id(7)] public string Worker { get; init; } = "";
 
+    /// <summary>Prompt tokens whose KV the worker already held (reused, not evaluated).</summary>
     public int CachedTokens => PromptTokens - PromptEvaluated;
 }

@@ -22,6 +22,8 @@ internal sealed class InferenceEngine : IDisposable
     private readonly string _name;
     private readonly ILogger _logger;
     private readonly Sequence?[] _slots;
+    private readonly List<LLamaToken>[] _cached; // per free slot: the tokens whose KV it still holds
+    private readonly long[] _releasedAt; // per slot: when its last sequence ended, in completed requests
     private readonly ConcurrentQueue<Sequence> _waiting = new();
     private readonly ManualResetEventSlim _wake = new();
     private readonly LLamaBatch _batch = new();
@@ -45,6 +47,8 @@ internal sealed class InferenceEngine : IDisposable
         _name = name;
         _logger = logger;
         _slots = new Sequence?[options.Parallel];
+        _cached = [.. Enumerable.Range(0, options.Parallel).Select(_ => new List<LLamaToken>())];
+        _releasedAt = new long[options.Parallel];
         var parameters = new ModelParams(model.Path)
         {
             ContextSize = (uint)(options.Parallel * options.ContextSize),
@@ -180,13 +184,58 @@ internal sealed class InferenceEngine : IDisposable
                 continue;
             }
 
-            var slot = Array.IndexOf(_slots, null);
+            var (slot, reuse) = PickSlot(sequence.Prompt);
             sequence.Id = (LLamaSeqId)slot;
             sequence.Admitted = Stopwatch.GetTimestamp();
-            _context.NativeHandle.MemorySequenceRemove(sequence.Id, -1, -1);
+            _context.NativeHandle.MemorySequenceRemove(sequence.Id, reuse, -1);
+            sequence.Reuse(reuse);
+            _cached[slot] = [];
             _slots[slot] = sequence;
             Interlocked.Increment(ref _busy);
         }
+    }
+
+    /// <summary>
+    /// The free slot whose cached tokens share the longest prefix with <paramref name="prompt"/> (a
+    /// system prompt, an earlier turn of the conversation) when that prefix is at least half the prompt,
+    /// else the free slot released longest ago (so other slots keep their conversations); and how many
+    /// cached tokens to keep. At least the prompt's last token is decoded again: its logits start the answer.
+    /// </summary>
+    private (int Slot, int Reuse) PickSlot(LLamaToken[] prompt)
+    {
+        var (best, common, oldest) = (-1, 0, -1);
+        for (var slot = 0; slot < _slots.Length; slot++)
+        {
+            if (_slots[slot] is not null)
+            {
+                continue;
+            }
+
+            var shared = CommonPrefix(_cached[slot], prompt);
+            if (shared > common)
+            {
+                (best, common) = (slot, shared);
+            }
+
+            if (oldest < 0 || _releasedAt[slot] < _releasedAt[oldest])
+            {
+                oldest = slot;
+            }
+        }
+
+        return best >= 0 && common * 2 >= prompt.Length ? (best, Math.Min(common, prompt.Length - 1)) : (oldest, 0);
+    }
+
+    private static int CommonPrefix(List<LLamaToken> cached, LLamaToken[] prompt)
+    {
+        var length = Math.Min(cached.Count, prompt.Length);
+        var common = 0;
+        while (common < length && cached[common] == prompt[common])
+        {
+            common++;
+        }
+
+        return common;
     }
 
     private void Step()
@@ -198,6 +247,7 @@ internal sealed class InferenceEngine : IDisposable
         {
             if (sequence is { Generating: true })
             {
+                sequence.Decoded.Add(sequence.LastToken);
                 sequence.BatchIndex = _batch.Add(sequence.LastToken, sequence.Position++, sequence.Id, logits: true);
                 budget--;
                 sequencesInStep++;
@@ -216,6 +266,7 @@ internal sealed class InferenceEngine : IDisposable
             for (var i = 0; i < chunk; i++)
             {
                 var last = sequence.Prefilled + 1 == sequence.Prompt.Length;
+                sequence.Decoded.Add(sequence.Prompt[sequence.Prefilled]);
                 var index = _batch.Add(sequence.Prompt[sequence.Prefilled++], sequence.Position++, sequence.Id, logits: last);
                 sequence.BatchIndex = last ? index : -1;
             }
@@ -272,9 +323,11 @@ internal sealed class InferenceEngine : IDisposable
         }
     }
 
+    // The sequence's KV stays in its slot (see PickSlot): the next request sharing its prefix skips that part.
     private void Release(int slot, Sequence sequence, FinishReason reason)
     {
-        _context.NativeHandle.MemorySequenceRemove(sequence.Id, -1, -1);
+        _cached[slot] = sequence.Decoded;
+        _releasedAt[slot] = Interlocked.Read(ref _completed) + 1;
         _slots[slot] = null;
         Interlocked.Decrement(ref _busy);
         Interlocked.Increment(ref _completed);
@@ -284,6 +337,7 @@ internal sealed class InferenceEngine : IDisposable
 
     private void FailAll(Exception error)
     {
+        Array.ForEach(_cached, cached => cached.Clear());
         for (var slot = 0; slot < _slots.Length; slot++)
         {
             if (_slots[slot] is { } sequence)

@@ -44,8 +44,21 @@ internal sealed class Sequence : IDisposable
     /// <summary>Next KV position to write; equals the tokens this sequence holds in the context.</summary>
     public int Position { get; set; }
 
-    /// <summary>Prompt tokens already decoded.</summary>
+    /// <summary>Prompt tokens already in the context (reused from the slot's cache or decoded).</summary>
     public int Prefilled { get; set; }
+
+    /// <summary>Leading prompt tokens whose KV the slot already held from an earlier request.</summary>
+    public int Reused { get; private set; }
+
+    /// <summary>The tokens whose KV this sequence holds, in position order: what its slot caches after it.</summary>
+    public List<LLamaToken> Decoded { get; } = [];
+
+    /// <summary>Starts after <paramref name="count"/> prompt tokens whose KV the slot already holds.</summary>
+    public void Reuse(int count)
+    {
+        Reused = Prefilled = Position = count;
+        Decoded.AddRange(Prompt.AsSpan(0, count));
+    }
 
     public bool Generating => Prefilled == Prompt.Length;
 
@@ -105,7 +118,7 @@ internal sealed class Sequence : IDisposable
         {
             FinishReason = reason,
             PromptTokens = Prompt.Length,
-            PromptEvaluated = Prefilled,
+            PromptEvaluated = Prefilled - Reused,
             PromptMs = _promptStarted == 0 ? 0 : Stopwatch.GetElapsedTime(_promptStarted, firstToken).TotalMilliseconds,
             CompletionTokens = Generated,
             PredictedMs = Stopwatch.GetElapsedTime(firstToken, end).TotalMilliseconds,

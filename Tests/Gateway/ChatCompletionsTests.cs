@@ -33,7 +33,22 @@ public sealed class ChatCompletionsTests(GatewayFixture gateway)
         var timings = root.GetProperty("timings");
         Assert.Equal(8, timings.EnumerateObject().Count());
         Assert.Equal(result.Value.Usage.OutputTokenCount, timings.GetProperty("predicted_n").GetInt32());
-        Assert.Equal(result.Value.Usage.InputTokenCount, timings.GetProperty("prompt_n").GetInt32());
+        Assert.Equal(result.Value.Usage.InputTokenCount, timings.GetProperty("prompt_n").GetInt32() + result.Value.Usage.InputTokenDetails.CachedTokenCount);
+    }
+
+    [Fact]
+    public async Task ARepeatedPromptIsServedFromTheSlotsCache()
+    {
+        var options = new ChatCompletionOptions { Temperature = 0 };
+        ChatMessage[] conversation = [new SystemChatMessage("You are the Verge test assistant. " + string.Concat(Enumerable.Repeat("Answer briefly. ", 20))), new UserChatMessage("Hi there")];
+
+        var first = await gateway.Chat(GatewayFixture.Solo).CompleteChatAsync(conversation, options);
+        var second = await gateway.Chat(GatewayFixture.Solo).CompleteChatAsync(conversation, options);
+
+        Assert.Equal(first.Value.Content.Single().Text, second.Value.Content.Single().Text);
+        Assert.Equal(second.Value.Usage.InputTokenCount - 1, second.Value.Usage.InputTokenDetails.CachedTokenCount);
+        using var raw = JsonDocument.Parse(second.GetRawResponse().Content);
+        Assert.Equal(1, raw.RootElement.GetProperty("timings").GetProperty("prompt_n").GetInt32());
     }
 
     [Fact]

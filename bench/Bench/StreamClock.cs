@@ -5,6 +5,7 @@ namespace Verge.Orleans.Bench;
 /// <summary>Generation speed as a client sees it: tokens after the first, over the time since the first.</summary>
 internal sealed class StreamClock
 {
+    private readonly long _started = Stopwatch.GetTimestamp();
     private long _first;
     private long _last;
     private int _tokens;
@@ -18,10 +19,10 @@ internal sealed class StreamClock
         }
     }
 
-    public Run Stop() => new(_tokens, Stopwatch.GetElapsedTime(_first, _last).TotalSeconds);
+    public Run Stop() => new(_tokens, Stopwatch.GetElapsedTime(_first, _last).TotalSeconds, Stopwatch.GetElapsedTime(_started, _first).TotalSeconds);
 }
 
-internal sealed record Run(int Tokens, double Seconds)
+internal sealed record Run(int Tokens, double Seconds, double TimeToFirstToken)
 {
     public double DecodeTokensPerSecond => Seconds == 0 ? 0 : (Tokens - 1) / Seconds;
 }
