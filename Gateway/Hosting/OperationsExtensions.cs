@@ -20,11 +20,14 @@ public static class OperationsExtensions
         builder.Services.AddSingleton<ServingMetrics>();
         builder.Services.AddDataProtection(); // the dashboard's sign-in cookie
         builder.Services.AddHostedService<ClusterGauges>();
-        builder.AddVergeTelemetry()
-            .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter())
-            .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation(http => http.Filter = context => !context.Request.Path.StartsWithSegments("/metrics")));
+        builder.AddVergeTelemetry(TraceHttp)
+            .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter());
         return builder;
     }
+
+    /// <summary>HTTP requests start the traces (scrapes of /metrics do not).</summary>
+    public static void TraceHttp(TracerProviderBuilder tracing) =>
+        tracing.AddAspNetCoreInstrumentation(http => http.Filter = context => !context.Request.Path.StartsWithSegments("/metrics"));
 
     /// <summary>
     /// <c>/health/live</c> and <c>/health/ready</c> (no key: orchestrators call them), <c>/metrics</c> in

@@ -4,8 +4,12 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using OpenAI.Chat;
+using OpenTelemetry;
 using OpenTelemetry.Trace;
+using Verge.Orleans.Gateway.Hosting;
+using Verge.Orleans.Silo.Hosting;
 
 namespace Verge.Orleans.Tests.Gateway;
 
@@ -72,7 +76,12 @@ public sealed class OperationsTests(GatewayFixture gateway)
             builder.UseSetting("Verge:Silo:SiloPort", GatewayFixture.FreePort().ToString());
             builder.UseSetting("Verge:Silo:GatewayPort", GatewayFixture.FreePort().ToString());
             builder.UseSetting("Verge:DataDirectory", Path.Combine(Path.GetTempPath(), $"verge-traced-{Guid.NewGuid():N}"));
-            builder.ConfigureTestServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
+            // What OTEL_EXPORTER_OTLP_ENDPOINT turns on, with an in-memory exporter instead.
+            builder.ConfigureTestServices(services => services.AddOpenTelemetry().WithTracing(tracing =>
+            {
+                tracing.AddSource(TelemetryExtensions.TraceSources).AddInMemoryExporter(spans);
+                OperationsExtensions.TraceHttp(tracing);
+            }));
         });
         var client = traced.CreateClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", GatewayFixture.AdminKey);

@@ -84,13 +84,13 @@ var cold = new List<double>();
 var warm = new List<double>();
 for (var round = 0; round < 3; round++)
 {
-    var system = $"Session {Guid.NewGuid():N}. " + string.Concat(Enumerable.Repeat("You are a careful assistant for operators of the Verge cluster; answer with facts. ", 30));
+    var system = $"Session {Guid.NewGuid():N}. " + string.Concat(Enumerable.Repeat("You are a careful assistant for operators of the Verge cluster; answer with facts. ", 5));
     var turn = $$"""{"role":"system","content":"{{system}}"},{"role":"user","content":"Write a story."}""";
     cold.Add((await HttpAsync($"[{turn}]", maxTokens: 8)).TimeToFirstToken);
     warm.Add((await HttpAsync($$"""[{{turn}},{"role":"assistant","content":"Once upon a time"},{"role":"user","content":"Go on."}]""", maxTokens: 8)).TimeToFirstToken);
 }
 
-Console.WriteLine($"next turn of a conversation (~500-token prefix): time to first token {Median(cold) * 1000:F0} ms cold, {Median(warm) * 1000:F0} ms with the prefix cached ({Median(cold) / Median(warm):F1}x)");
+Console.WriteLine($"next turn of a conversation (430-character system prompt): time to first token {Median(cold) * 1000:F0} ms cold, {Median(warm) * 1000:F0} ms with the prefix cached ({Median(cold) / Median(warm):F1}x)");
 return 0;
 
 static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
