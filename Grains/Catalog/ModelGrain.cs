@@ -41,7 +41,8 @@ internal sealed class ModelGrain(
         return Task.CompletedTask;
     }
 
-    async Task<ModelSpec?> IModelGrain.GetSpecAsync() => await ResolveSpecAsync();
+    // While online the configuration it runs with is at hand; ReconfigureAsync replaces it after an edit.
+    async Task<ModelSpec?> IModelGrain.GetSpecAsync() => _spec ?? await ResolveSpecAsync();
 
     Task<ModelStatus> IModelGrain.GetStatusAsync() => Task.FromResult(Status());
 
