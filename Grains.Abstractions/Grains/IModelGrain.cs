@@ -33,10 +33,14 @@ public interface IModelGrain : IGrainWithStringKey
     [ResponseTimeout("00:10:00")]
     Task<ModelStatus> RestartAsync();
 
-    /// <summary>Picks the worker for the next request, scaling out when every worker is saturated.</summary>
+    /// <summary>
+    /// Picks the worker for the next request: the one a conversation's <paramref name="affinity"/> maps to
+    /// (its prompt prefix is likely still cached there) unless that one is saturated, else the least
+    /// loaded; scales out when every worker is saturated. 0 means no affinity.
+    /// </summary>
     [Alias("PickWorkerAsync")]
     [AlwaysInterleave] // a request waiting for a load must not hold up the others
-    Task<string> PickWorkerAsync();
+    Task<string> PickWorkerAsync(ulong affinity);
 
     /// <summary>Status of every running worker of this model.</summary>
     [Alias("GetWorkersAsync")]

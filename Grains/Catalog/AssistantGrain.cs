@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Orleans.Concurrency;
 using Verge.Orleans.Grains.Abstractions.Catalog;
 using Verge.Orleans.Grains.Abstractions.Grains;
@@ -56,7 +58,23 @@ internal sealed class AssistantGrain : Grain, IAssistantGrain
             MaxTokens = maxTokens,
             DisableThink = request.DisableThink || spec.DisableThink,
         };
-        var worker = await GrainFactory.GetGrain<IModelGrain>(spec.Model).PickWorkerAsync();
+        var worker = await GrainFactory.GetGrain<IModelGrain>(spec.Model).PickWorkerAsync(ConversationAffinity(messages));
         return new CompletionPlan(worker, planned);
+    }
+
+    /// <summary>
+    /// A conversation's identity for routing: its opening (the system messages and the first message after
+    /// them), which every later turn repeats, so its turns go where their common prefix is cached.
+    /// </summary>
+    internal static ulong ConversationAffinity(IReadOnlyList<ChatMessage> messages)
+    {
+        var opening = new StringBuilder();
+        var firstOther = messages.TakeWhile(m => m.Role == "system").Count();
+        foreach (var message in messages.Take(firstOther + 1))
+        {
+            opening.Append(message.Role).Append('\n').Append(message.Content).Append('\u0000');
+        }
+
+        return BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes(opening.ToString())), 0) | 1;
     }
 }

@@ -95,7 +95,7 @@ internal sealed class ModelGrain(
         }
     }
 
-    async Task<string> IModelGrain.PickWorkerAsync()
+    async Task<string> IModelGrain.PickWorkerAsync(ulong affinity)
     {
         if (_state == ModelState.Loading)
         {
@@ -127,8 +127,31 @@ internal sealed class ModelGrain(
         }
 
         // A draining worker (its silo is stopping) takes nothing new while another one can.
-        var candidates = statuses.Where(s => s.State != WorkerStatus.Draining).DefaultIfEmpty(statuses[0]);
+        var candidates = statuses.Where(s => s.State != WorkerStatus.Draining).DefaultIfEmpty(statuses[0]).ToList();
+        if (affinity != 0 && candidates.MaxBy(s => Rendezvous(affinity, s.Worker)) is { } home && home.SlotsBusy + home.Queued < Math.Max(1, home.SlotsTotal))
+        {
+            return home.Worker;
+        }
+
         return candidates.MinBy(s => (double)(s.SlotsBusy + s.Queued) / Math.Max(1, s.SlotsTotal))!.Worker;
+    }
+
+    /// <summary>
+    /// Rendezvous hashing: each conversation ranks the workers in its own stable order, so it keeps going
+    /// to the same one, and only the conversations of a worker that leaves move.
+    /// </summary>
+    private static ulong Rendezvous(ulong affinity, string worker)
+    {
+        var hash = 14695981039346656037UL; // FNV-1a over the worker key, then a splitmix64 finish with the affinity
+        foreach (var c in worker)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        var mixed = hash ^ affinity;
+        mixed = (mixed ^ (mixed >> 30)) * 0xBF58476D1CE4E5B9UL;
+        mixed = (mixed ^ (mixed >> 27)) * 0x94D049BB133111EBUL;
+        return mixed ^ (mixed >> 31);
     }
 
     async Task<ModelSpec?> IModelGrain.AdmitWorkerAsync(string worker) =>

@@ -8,7 +8,8 @@ namespace Verge.Orleans.Tests.Cluster;
 /// <summary>
 /// Orleans' in-process test cluster with three silos: <c>Silo_0</c> advertises <c>gpu=true</c>, the
 /// others do not. Serves the scripted model as a GPU model, a CPU model, a GPU model with CPU
-/// fallback, a CPU model that scales between 1 and 2 one-slot workers, and one that scales to zero.
+/// fallback, a CPU model that scales between 1 and 2 one-slot workers, one that scales to zero, and
+/// one that always runs two workers.
 /// Idle workers retire after a second.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
@@ -18,6 +19,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public const string FallbackModel = "fallback-model";
     public const string ScalingModel = "scaling-model";
     public const string ZeroModel = "zero-model";
+    public const string PairModel = "pair-model";
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -52,6 +54,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             (FallbackModel, true, true, 2, 1, 1),
             (ScalingModel, false, false, 1, 1, 2),
             (ZeroModel, false, false, 1, 0, 1),
+            (PairModel, false, false, 4, 2, 2),
         };
         for (var i = 0; i < models.Length; i++)
         {

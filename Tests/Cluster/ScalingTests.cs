@@ -44,6 +44,24 @@ public sealed class ScalingTests(ClusterFixture fixture)
         await WaitUntilAsync(async () => (await model.GetWorkersAsync()).Count == 0);
     }
 
+    [Fact]
+    public async Task AConversationKeepsGoingToOneWorkerWhileConversationsSpreadOverAll()
+    {
+        var model = fixture.Client.GetGrain<IModelGrain>(ClusterFixture.PairModel);
+        await WaitUntilAsync(async () => (await model.GetWorkersAsync()).Count == 2);
+        var assistant = fixture.Client.GetGrain<IAssistantGrain>(ClusterFixture.PairModel);
+        Task<CompletionPlan> Plan(params string[] turns) => assistant.PlanAsync(new GenerationRequest
+        {
+            Messages = [.. turns.Select((text, i) => new ChatMessage(i % 2 == 0 ? "user" : "assistant", text))],
+        });
+
+        var turnsOfOne = new[] { await Plan("Tell me about llamas"), await Plan("Tell me about llamas", "They hum.", "More"), await Plan("Tell me about llamas", "They hum.", "More", "They spit.", "Why?") };
+        var openings = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Plan($"Conversation number {i}")));
+
+        Assert.Single(turnsOfOne.Select(p => p.Worker).Distinct());
+        Assert.Equal(2, openings.Select(p => p.Worker).Distinct().Count());
+    }
+
     /// <summary>Plans and runs one request the way the gateway does; returns the worker that served it.</summary>
     private async Task<string> GenerateAsync(string assistant, int tokens)
     {
