@@ -86,15 +86,19 @@ public sealed class OperationsTests(GatewayFixture gateway)
         var client = traced.CreateClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", GatewayFixture.AdminKey);
 
+        // Our own trace id: spans of other tests' requests (listeners are process-wide) cannot be mistaken for ours.
+        var trace = ActivityTraceId.CreateRandom();
+        client.DefaultRequestHeaders.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
+
         var response = await client.PostAsJsonAsync("/v1/chat/completions", new { model = GatewayFixture.Demo, messages = new[] { new { role = "user", content = "hi" } } });
         response.EnsureSuccessStatusCode();
         await ScalingWait(() => Snapshot(spans) is var seen
-            && seen.Any(s => s.DisplayName == "verge.decode") && seen.Any(s => s.Source.Name == "Microsoft.AspNetCore" && s.DisplayName.Contains("chat/completions")));
-        var snapshot = Snapshot(spans);
+            && seen.Any(s => s.TraceId == trace && s.DisplayName == "verge.decode") && seen.Any(s => s.TraceId == trace && s.Source.Name == "Microsoft.AspNetCore"));
+        var snapshot = Snapshot(spans).Where(s => s.TraceId == trace).ToList();
 
-        var http = snapshot.Single(s => s.Source.Name == "Microsoft.AspNetCore" && s.DisplayName.Contains("chat/completions"));
-        var prefill = snapshot.Single(s => s.DisplayName == "verge.prefill" && s.TraceId == http.TraceId);
-        var bySpan = snapshot.Where(s => s.TraceId == http.TraceId).ToDictionary(s => s.SpanId);
+        var http = snapshot.Single(s => s.Source.Name == "Microsoft.AspNetCore");
+        var prefill = snapshot.Single(s => s.DisplayName == "verge.prefill");
+        var bySpan = snapshot.ToDictionary(s => s.SpanId);
         var chain = new List<string>();
         for (var span = prefill; span is not null; span = bySpan.GetValueOrDefault(span.ParentSpanId))
         {
