@@ -194,7 +194,6 @@ internal sealed class ModelGrain(
             }
 
             _state = ModelState.Loading;
-            await AdoptRunningReplicasAsync(spec);
             while (true)
             {
                 try
@@ -211,6 +210,7 @@ internal sealed class ModelGrain(
                 }
             }
 
+            await AdoptRunningReplicasAsync(spec);
             (_state, _reason, _spec) = (ModelState.Online, null, spec);
             _idleTimer ??= this.RegisterGrainTimer(RetireIdleWorkersAsync, IdleCheckPeriod, IdleCheckPeriod);
             logger.LogInformation("Model {Model} is online with {Workers} workers", Name, _replicas.Count);
@@ -253,13 +253,11 @@ internal sealed class ModelGrain(
     private async Task StartReplicaAsync(ModelSpec spec, int replica)
     {
         var entry = new Replica(new WorkerKey(spec.Name, replica, PlacementOf(spec)).ToString(), time.GetUtcNow());
-        var occupied = string.Join(',', _replicas.Values.Select(r => r.Silo).Where(s => s.Length > 0));
+        var placing = SpreadingOut();
         _replicas[replica] = entry;
         try
         {
-            // The placement filter reads this on activation: prefer a silo holding no worker of this model.
-            RequestContext.Set(GpuPlacementDirector.AvoidSilosKey, occupied);
-            var status = await Worker(entry.Key).StartAsync();
+            var status = await placing(() => Worker(entry.Key).StartAsync());
             entry.Silo = status.Silo;
             entry.Started = true;
         }
@@ -268,10 +266,27 @@ internal sealed class ModelGrain(
             _replicas.Remove(replica);
             throw;
         }
-        finally
+    }
+
+    /// <summary>
+    /// Runs a call that may activate a worker with the silos already holding this model's workers in the
+    /// request context: the placement filter then prefers another silo (high availability).
+    /// </summary>
+    private Func<Func<Task<WorkerStatus>>, Task<WorkerStatus>> SpreadingOut()
+    {
+        var occupied = string.Join(',', _replicas.Values.Select(r => r.Silo).Where(s => s.Length > 0));
+        return async call =>
         {
-            RequestContext.Remove(GpuPlacementDirector.AvoidSilosKey);
-        }
+            RequestContext.Set(GpuPlacementDirector.AvoidSilosKey, occupied);
+            try
+            {
+                return await call();
+            }
+            finally
+            {
+                RequestContext.Remove(GpuPlacementDirector.AvoidSilosKey);
+            }
+        };
     }
 
     private Replica StartReplicaInBackground(ModelSpec spec)
@@ -285,13 +300,16 @@ internal sealed class ModelGrain(
         return _replicas[replica];
     }
 
-    /// <summary>After this grain moved (its silo died), take back the extra workers still running elsewhere.</summary>
+    /// <summary>
+    /// After this grain moved (its silo died), take back the extra workers still running elsewhere. The
+    /// probe may activate one, so it is placed like a new worker would be.
+    /// </summary>
     private async Task AdoptRunningReplicasAsync(ModelSpec spec)
     {
         for (var replica = spec.MinWorkers; replica < spec.MaxWorkers; replica++)
         {
             var key = new WorkerKey(spec.Name, replica, PlacementOf(spec)).ToString();
-            var status = await Worker(key).GetStatusAsync();
+            var status = await SpreadingOut()(() => Worker(key).GetStatusAsync());
             if (status.SlotsTotal > 0)
             {
                 _replicas[replica] = new Replica(key, time.GetUtcNow()) { Silo = status.Silo, Started = true };
