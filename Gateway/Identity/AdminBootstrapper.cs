@@ -19,7 +19,8 @@ internal sealed class AdminBootstrapper(IGrainFactory grains, IConfiguration con
             return;
         }
 
-        var configured = configuration["Verge:BootstrapAdminKey"];
+        // Empty counts as unset: docker compose passes an unset variable as "".
+        var configured = configuration["Verge:BootstrapAdminKey"] is { Length: > 0 } given ? given : null;
         if (configured is not null && ApiKeyToken.IdOf(configured) is null)
         {
             throw new InvalidOperationException(
