@@ -149,6 +149,23 @@ public sealed class AuthTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task AnEmptyBootstrapKeySettingGeneratesAKeyInsteadOfFailingTheStart()
+    {
+        await using var fresh = gateway.WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("Verge:Silo:SiloPort", GatewayFixture.FreePort().ToString());
+            builder.UseSetting("Verge:Silo:GatewayPort", GatewayFixture.FreePort().ToString());
+            builder.UseSetting("Verge:DataDirectory", Path.Combine(Path.GetTempPath(), $"verge-empty-key-{Guid.NewGuid():N}"));
+            builder.UseSetting("Verge:BootstrapAdminKey", ""); // what docker compose passes for an unset variable
+        });
+        var client = fresh.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+        client.DefaultRequestHeaders.Authorization = new("Bearer", GatewayFixture.AdminKey);
+        await AssertLoginRequired(await client.GetAsync("/v1/models"));
+    }
+
+    [Fact]
     public async Task ExpiredKeyAnswersLoginRequired()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
