@@ -151,11 +151,8 @@ public sealed class AuthTests(GatewayFixture gateway)
     [Fact]
     public async Task AnEmptyBootstrapKeySettingGeneratesAKeyInsteadOfFailingTheStart()
     {
-        await using var fresh = gateway.WithWebHostBuilder(builder =>
+        await using var fresh = gateway.Isolated(builder =>
         {
-            builder.UseSetting("Verge:Silo:SiloPort", GatewayFixture.FreePort().ToString());
-            builder.UseSetting("Verge:Silo:GatewayPort", GatewayFixture.FreePort().ToString());
-            builder.UseSetting("Verge:DataDirectory", Path.Combine(Path.GetTempPath(), $"verge-empty-key-{Guid.NewGuid():N}"));
             builder.UseSetting("Verge:BootstrapAdminKey", ""); // what docker compose passes for an unset variable
         });
         var client = fresh.CreateClient();
@@ -169,11 +166,8 @@ public sealed class AuthTests(GatewayFixture gateway)
     public async Task ExpiredKeyAnswersLoginRequired()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var expiring = gateway.WithWebHostBuilder(builder =>
+        await using var expiring = gateway.Isolated(builder =>
         {
-            builder.UseSetting("Verge:Silo:SiloPort", GatewayFixture.FreePort().ToString());
-            builder.UseSetting("Verge:Silo:GatewayPort", GatewayFixture.FreePort().ToString());
-            builder.UseSetting("Verge:DataDirectory", Path.Combine(Path.GetTempPath(), $"verge-expiry-{Guid.NewGuid():N}"));
             builder.ConfigureTestServices(services => services.AddSingleton(sp => new ApiKeyAuthenticator(sp.GetRequiredService<IGrainFactory>(), time)));
         });
         var admin = expiring.CreateClient();

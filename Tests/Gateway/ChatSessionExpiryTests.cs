@@ -19,14 +19,11 @@ public sealed class ChatSessionExpiryTests(GatewayFixture gateway)
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var data = Path.Combine(Path.GetTempPath(), $"verge-sessions-{Guid.NewGuid():N}");
-        await using var aging = gateway.WithWebHostBuilder(builder =>
+        await using var aging = gateway.Isolated(builder =>
         {
-            builder.UseSetting("Verge:Silo:SiloPort", GatewayFixture.FreePort().ToString());
-            builder.UseSetting("Verge:Silo:GatewayPort", GatewayFixture.FreePort().ToString());
-            builder.UseSetting("Verge:DataDirectory", data);
             builder.UseSetting("Verge:ChatHistoryLifetimeDays", "30");
             builder.ConfigureTestServices(services => services.AddKeyedSingleton<TimeProvider>(ChatHistoryOptions.Clock, time));
-        });
+        }, data);
         var client = aging.CreateClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", GatewayFixture.AdminKey);
         const string secret = "Remember the purple llama";
@@ -56,11 +53,8 @@ public sealed class ChatSessionExpiryTests(GatewayFixture gateway)
     public async Task StartingOneSessionTooManyDropsTheLeastRecentlyUsed()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var capped = gateway.WithWebHostBuilder(builder =>
+        await using var capped = gateway.Isolated(builder =>
         {
-            builder.UseSetting("Verge:Silo:SiloPort", GatewayFixture.FreePort().ToString());
-            builder.UseSetting("Verge:Silo:GatewayPort", GatewayFixture.FreePort().ToString());
-            builder.UseSetting("Verge:DataDirectory", Path.Combine(Path.GetTempPath(), $"verge-capped-{Guid.NewGuid():N}"));
             builder.UseSetting("Verge:ChatHistoryMaxSessions", "2");
             builder.ConfigureTestServices(services => services.AddKeyedSingleton<TimeProvider>(ChatHistoryOptions.Clock, time));
         });

@@ -97,6 +97,19 @@ public sealed class GatewayFixture : WebApplicationFactory<Program>
             Transport = new HttpClientPipelineTransport(CreateClient()),
         });
 
+    /// <summary>
+    /// Another single-process gateway beside this one: its own silo ports and data folder (SQLite state must
+    /// not be shared by two silos), plus <paramref name="configure"/>.
+    /// </summary>
+    public WebApplicationFactory<Program> Isolated(Action<IWebHostBuilder> configure, string? dataDirectory = null) =>
+        WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("Verge:Silo:SiloPort", FreePort().ToString());
+            builder.UseSetting("Verge:Silo:GatewayPort", FreePort().ToString());
+            builder.UseSetting("Verge:DataDirectory", dataDirectory ?? Path.Combine(Path.GetTempPath(), $"verge-isolated-{Guid.NewGuid():N}"));
+            configure(builder);
+        });
+
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
     public async Task<WorkerStatus> WorkerOf(string model) =>

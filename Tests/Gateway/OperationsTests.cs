@@ -71,11 +71,8 @@ public sealed class OperationsTests(GatewayFixture gateway)
     public async Task AnEngineSpanDescendsFromTheHttpSpanOfItsRequest()
     {
         var spans = new List<Activity>();
-        await using var traced = gateway.WithWebHostBuilder(builder =>
+        await using var traced = gateway.Isolated(builder =>
         {
-            builder.UseSetting("Verge:Silo:SiloPort", GatewayFixture.FreePort().ToString());
-            builder.UseSetting("Verge:Silo:GatewayPort", GatewayFixture.FreePort().ToString());
-            builder.UseSetting("Verge:DataDirectory", Path.Combine(Path.GetTempPath(), $"verge-traced-{Guid.NewGuid():N}"));
             // What OTEL_EXPORTER_OTLP_ENDPOINT turns on, with an in-memory exporter instead.
             builder.ConfigureTestServices(services => services.AddOpenTelemetry().WithTracing(tracing =>
             {
