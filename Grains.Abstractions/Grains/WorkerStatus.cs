@@ -41,4 +41,7 @@ public sealed record WorkerStatus
 
     /// <summary>Resident memory of the silo process that hosts the worker (weights are memory-mapped and shared).</summary>
     [Id(13)] public long SiloResidentBytes { get; init; }
+
+    /// <summary>Prompt tokens the engine evaluated (decoded), all requests together; reused and shared prefixes are not counted.</summary>
+    [Id(14)] public long PromptTokensEvaluated { get; init; }
 }

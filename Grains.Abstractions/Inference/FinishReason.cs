@@ -10,4 +10,7 @@ public enum FinishReason
 
     /// <summary>The caller went away.</summary>
     Cancelled,
+
+    /// <summary>The answer ended with one or more complete tool calls.</summary>
+    ToolCalls,
 }

@@ -29,4 +29,44 @@ public sealed record GenerationRequest
     /// worker drops them oldest turn first when the prompt would not leave room for the answer.
     /// </summary>
     [Id(8)] public int HistoryMessages { get; init; }
+
+    /// <summary>Functions the model may call.</summary>
+    [Id(9)] public IReadOnlyList<ToolDefinition> Tools { get; init; } = [];
+
+    /// <summary>Whether and which function must be called; null means auto when tools are declared.</summary>
+    [Id(10)] public ToolChoice? ToolChoice { get; init; }
+
+    /// <summary>More than one call in one answer (OpenAI's <c>parallel_tool_calls</c>).</summary>
+    [Id(11)] public bool ParallelToolCalls { get; init; } = true;
+
+    /// <summary>A shape the answer must take (JSON, a schema, a grammar), or null for free text.</summary>
+    [Id(12)] public OutputConstraint? Constraint { get; init; }
+
+    [Id(13)] public int? TopK { get; init; }
+
+    [Id(14)] public float? MinP { get; init; }
+
+    /// <summary>OpenAI's <c>presence_penalty</c> (-2..2).</summary>
+    [Id(15)] public float? PresencePenalty { get; init; }
+
+    /// <summary>OpenAI's <c>frequency_penalty</c> (-2..2).</summary>
+    [Id(16)] public float? FrequencyPenalty { get; init; }
+
+    /// <summary>llama.cpp's <c>repeat_penalty</c> (1 = off).</summary>
+    [Id(17)] public float? RepeatPenalty { get; init; }
+
+    /// <summary>Token id → bias added to its logit (-100..100; -100 bans the token).</summary>
+    [Id(18)] public IReadOnlyDictionary<int, float>? LogitBias { get; init; }
+
+    /// <summary>Return each output token's log probability.</summary>
+    [Id(19)] public bool Logprobs { get; init; }
+
+    /// <summary>With <see cref="Logprobs"/>: the most likely alternatives per position (0..20).</summary>
+    [Id(20)] public int TopLogprobs { get; init; }
+
+    /// <summary>Independent answers to generate from one evaluation of the prompt.</summary>
+    [Id(21)] public int N { get; init; } = 1;
+
+    /// <summary>Extra variables for the model's chat template (<c>chat_template_kwargs</c>), as a JSON object text.</summary>
+    [Id(22)] public string? TemplateArguments { get; init; }
 }

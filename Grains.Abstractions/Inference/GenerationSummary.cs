@@ -23,6 +23,12 @@ public sealed record GenerationSummary
 
     [Id(7)] public string Worker { get; init; } = "";
 
+    /// <summary>Completion tokens spent inside the reasoning block.</summary>
+    [Id(8)] public int ReasoningTokens { get; init; }
+
+    /// <summary>Which of the request's <c>n</c> answers this summary ends (each has its own; prompt figures repeat).</summary>
+    [Id(9)] public int Choice { get; init; }
+
     /// <summary>Prompt tokens whose KV the worker already held (reused, not evaluated).</summary>
     public int CachedTokens => PromptTokens - PromptEvaluated;
 }
