@@ -12,7 +12,7 @@ else
 }
 
 builder.AddVergeIdentity();
-builder.AddOpenAiErrors();
+builder.AddOpenAiApi();
 builder.AddVergeOperations();
 
 var app = builder.Build();

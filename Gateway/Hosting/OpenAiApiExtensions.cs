@@ -14,9 +14,12 @@ public static class OpenAiApiExtensions
         return endpoints;
     }
 
-    /// <summary>Failures that escape a <c>/v1</c> endpoint still answer as OpenAI errors.</summary>
-    public static IHostApplicationBuilder AddOpenAiErrors(this IHostApplicationBuilder builder)
+    /// <summary>Request limits for <c>/v1</c>; failures that escape an endpoint still answer as OpenAI errors.</summary>
+    public static IHostApplicationBuilder AddOpenAiApi(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<ChatRequestLimits>().BindConfiguration(ChatRequestLimits.Section)
+            .Validate(limits => limits.MaxChoices >= 1 && limits.MaxTools >= 0, $"{ChatRequestLimits.Section}: MaxChoices must be at least 1 and MaxTools not negative.")
+            .ValidateOnStart();
         builder.Services.AddExceptionHandler<OpenAiExceptionHandler>();
         return builder;
     }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text;
-using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Verge.Orleans.Gateway.Identity;
 using Verge.Orleans.Gateway.Operations;
 using Verge.Orleans.Gateway.OpenAi.Contracts;
@@ -21,7 +20,8 @@ internal static class ChatCompletionsEndpoint
     /// answer is one JSON document or an SSE stream.
     /// </summary>
     public static async Task<IResult> HandleAsync(
-        HttpContext http, IGrainFactory grains, GatewayHeartbeat heartbeat, ServingMetrics metrics, ILogger<ChatRequest> logger)
+        HttpContext http, IGrainFactory grains, GatewayHeartbeat heartbeat, ServingMetrics metrics,
+        IOptions<ChatRequestLimits> limits, ILogger<ChatRequest> logger)
     {
         http.Response.RegisterForDispose(heartbeat.Track());
         var arrived = Stopwatch.GetTimestamp();
@@ -32,11 +32,8 @@ internal static class ChatCompletionsEndpoint
         SessionRecording? recording;
         try
         {
-            using (var body = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: aborted))
-            {
-                request = ChatRequestParser.Parse(body.RootElement);
-            }
-
+            var body = await RequestBody.ReadAsync(http.Request, OpenAiRequestJsonContext.Default.ChatCompletionRequest, aborted);
+            request = ChatRequestValidator.Validate(body, limits.Value);
             LogIgnoredFields(request, logger);
             session = ChatSessionBinding.Of(http, request);
             if (!http.Grant().MayUse(request.Model))
@@ -44,7 +41,7 @@ internal static class ChatCompletionsEndpoint
                 throw ServingException.ModelNotFound(request.Model);
             }
 
-            (events, recording) = await AcceptAsync(grains, request.Model, ToGeneration(request), session, logger, aborted);
+            (events, recording) = await AcceptAsync(grains, request.Model, request.Generation, session, logger, aborted);
         }
         catch (Exception error) when (!aborted.IsCancellationRequested)
         {
@@ -58,9 +55,9 @@ internal static class ChatCompletionsEndpoint
             metrics.Observe(raw, request.Model, arrived, response.Id, retried: !request.Stream);
         var recorder = TurnRecorder.For(grains, recording, request);
         return request.Stream
-            ? new SseResult(response, Observe(events), request.IncludeUsage, recorder)
-            : await CompleteAsync(response, Observe(events), recorder,
-                async () => Observe((await AcceptAsync(grains, request.Model, ToGeneration(request), session, logger, aborted)).Events));
+            ? new SseResult(response, Observe(events), request, recorder)
+            : await CompleteAsync(response, request, Observe(events), recorder,
+                async () => Observe((await AcceptAsync(grains, request.Model, request.Generation, session, logger, aborted)).Events));
     }
 
     /// <summary>
@@ -96,30 +93,20 @@ internal static class ChatCompletionsEndpoint
         }
     }
 
-    private static GenerationRequest ToGeneration(ChatRequest request) => new()
-    {
-        Messages = request.Messages,
-        Temperature = request.Temperature,
-        TopP = request.TopP,
-        Seed = request.Seed,
-        MaxTokens = request.MaxTokens,
-        Stop = request.Stop,
-        IgnoreEos = request.IgnoreEos,
-    };
-
     /// <summary>
     /// Collects a non-streamed answer. The client has seen nothing yet, so a worker lost mid-answer is
     /// replaced and the answer generated again.
     /// </summary>
     private static async Task<IResult> CompleteAsync(
-        ResponseFrame frame, IAsyncEnumerator<GenerationEvent> events, TurnRecorder? recorder, Func<Task<IAsyncEnumerator<GenerationEvent>>> restart)
+        ResponseFrame frame, ChatRequest request, IAsyncEnumerator<GenerationEvent> events, TurnRecorder? recorder,
+        Func<Task<IAsyncEnumerator<GenerationEvent>>> restart)
     {
         var started = Stopwatch.GetTimestamp();
         while (true)
         {
             try
             {
-                return await CollectAsync(frame, events, recorder);
+                return await CollectAsync(frame, request, events, recorder);
             }
             catch (Exception error) when (Failover.MayRetry(error, started, CancellationToken.None))
             {
@@ -139,29 +126,22 @@ internal static class ChatCompletionsEndpoint
         }
     }
 
-    private static async Task<IResult> CollectAsync(ResponseFrame frame, IAsyncEnumerator<GenerationEvent> events, TurnRecorder? recorder)
+    private static async Task<IResult> CollectAsync(ResponseFrame frame, ChatRequest request, IAsyncEnumerator<GenerationEvent> events, TurnRecorder? recorder)
     {
-        var content = new StringBuilder();
-        var reasoning = new StringBuilder();
+        var answer = new CompletionAccumulator(request.Generation.N);
         try
         {
             while (await events.MoveNextAsync())
             {
-                var update = events.Current;
-                content.Append(update.Content);
-                reasoning.Append(update.Reasoning);
-                if (update.Summary is { } summary)
+                answer.Add(events.Current);
+                if (answer.Complete)
                 {
                     if (recorder is not null)
                     {
-                        await recorder.RecordAsync(summary, content.ToString(), reasoning.ToString());
+                        await recorder.RecordAsync(answer.FirstSummary!, answer.Content, answer.Reasoning);
                     }
 
-                    var message = new AssistantMessage(content.ToString(), reasoning.Length > 0 ? reasoning.ToString() : null);
-                    return Results.Json(
-                        new ChatCompletion(frame.Id, frame.Created, frame.Model, frame.Model,
-                            [new ChatChoice(0, message, FinishReasonOf(summary))], UsageOf(summary), TimingsOf(summary)),
-                        OpenAiJsonContext.Default.ChatCompletion);
+                    return Results.Json(answer.ToCompletion(frame, request.Generation.Logprobs), OpenAiJsonContext.Default.ChatCompletion);
                 }
             }
 
@@ -172,22 +152,6 @@ internal static class ChatCompletionsEndpoint
             await Failover.DisposeQuietlyAsync(events);
         }
     }
-
-    internal static string FinishReasonOf(GenerationSummary summary) =>
-        summary.FinishReason == FinishReason.Length ? "length" : "stop";
-
-    internal static Usage UsageOf(GenerationSummary summary) =>
-        new(summary.PromptTokens, summary.CompletionTokens, new PromptTokensDetails(summary.CachedTokens));
-
-    internal static Timings TimingsOf(GenerationSummary s) => new(
-        s.PromptEvaluated, Round(s.PromptMs), Round(PerToken(s.PromptMs, s.PromptEvaluated)), Round(PerSecond(s.PromptEvaluated, s.PromptMs)),
-        s.CompletionTokens, Round(s.PredictedMs), Round(PerToken(s.PredictedMs, s.CompletionTokens)), Round(PerSecond(s.CompletionTokens, s.PredictedMs)));
-
-    private static double PerToken(double ms, int tokens) => tokens == 0 ? 0 : ms / tokens;
-
-    private static double PerSecond(int tokens, double ms) => ms <= 0 ? 0 : tokens * 1000 / ms;
-
-    private static double Round(double value) => Math.Round(value, 3);
 
     private static void LogIgnoredFields(ChatRequest request, ILogger logger)
     {

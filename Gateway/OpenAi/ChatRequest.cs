@@ -2,28 +2,18 @@ using Verge.Orleans.Grains.Abstractions.Inference;
 
 namespace Verge.Orleans.Gateway.OpenAi;
 
-/// <summary>A validated <c>/v1/chat/completions</c> body.</summary>
+/// <summary>A validated <c>/v1/chat/completions</c> body: what to generate, and how to deliver it.</summary>
 internal sealed record ChatRequest
 {
     public required string Model { get; init; }
 
-    public required IReadOnlyList<ChatMessage> Messages { get; init; }
+    public required GenerationRequest Generation { get; init; }
+
+    public IReadOnlyList<ChatMessage> Messages => Generation.Messages;
 
     public bool Stream { get; init; }
 
     public bool IncludeUsage { get; init; }
-
-    public int? MaxTokens { get; init; }
-
-    public float? Temperature { get; init; }
-
-    public float? TopP { get; init; }
-
-    public uint? Seed { get; init; }
-
-    public IReadOnlyList<string> Stop { get; init; } = [];
-
-    public bool IgnoreEos { get; init; }
 
     /// <summary>The chat session named by <c>session_id</c> or the <c>X-Session-Id</c> header.</summary>
     public string? SessionId { get; init; }

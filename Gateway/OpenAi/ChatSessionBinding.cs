@@ -12,7 +12,7 @@ internal static class ChatSessionBinding
     public static SessionRequest? Of(HttpContext http, ChatRequest request)
     {
         var header = http.Request.Headers.TryGetValue(Header, out var values)
-            ? ChatRequestParser.SessionId(values.Count == 1 ? values[0] : null)
+            ? ChatRequestValidator.SessionId(values.Count == 1 ? values[0] : null)
             : null;
         if (header is not null && request.SessionId is not null && header != request.SessionId)
         {

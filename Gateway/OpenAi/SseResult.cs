@@ -5,11 +5,12 @@ using Verge.Orleans.Grains.Abstractions.Inference;
 namespace Verge.Orleans.Gateway.OpenAi;
 
 /// <summary>
-/// Writes a completion as server-sent events: a role chunk, one chunk per delta, the finish chunk with
-/// timings, the usage chunk when asked, then <c>[DONE]</c>. A failure after the first byte becomes an
-/// error frame followed by <c>[DONE]</c>. A chat session's turn is stored before the finish chunk.
+/// Writes a completion as server-sent events: a role chunk per choice; reasoning, content and tool-call
+/// pieces each in chunks of their own; a finish chunk per choice with timings; the usage chunk when asked;
+/// then <c>[DONE]</c>. A failure after the first byte becomes an error frame followed by <c>[DONE]</c>.
+/// A chat session's turn is stored before the last finish chunk.
 /// </summary>
-internal sealed class SseResult(ResponseFrame frame, IAsyncEnumerator<GenerationEvent> events, bool includeUsage, TurnRecorder? recorder = null) : IResult
+internal sealed class SseResult(ResponseFrame frame, IAsyncEnumerator<GenerationEvent> events, ChatRequest request, TurnRecorder? recorder = null) : IResult
 {
     private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
     private static readonly byte[] DataPrefix = "data: "u8.ToArray();
@@ -23,42 +24,39 @@ internal sealed class SseResult(ResponseFrame frame, IAsyncEnumerator<Generation
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         var failed = false;
-        var content = new System.Text.StringBuilder();
-        var reasoning = new System.Text.StringBuilder();
+        var answer = new CompletionAccumulator(request.Generation.N);
         try
         {
-            await WriteAsync(response, Chunk(new ChunkDelta(Role: "assistant", Content: ""), null), aborted);
-            while (await events.MoveNextAsync())
+            for (var choice = 0; choice < request.Generation.N; choice++)
+            {
+                await WriteAsync(response, Chunk(choice, new ChunkDelta(Role: "assistant", Content: "")), aborted);
+            }
+
+            while (!answer.Complete && await events.MoveNextAsync())
             {
                 var update = events.Current;
+                answer.Add(update);
+                await WriteDeltasAsync(response, update, aborted);
                 if (update.Summary is { } summary)
                 {
-                    if (recorder is not null)
+                    if (answer.Complete && recorder is not null)
                     {
-                        await recorder.RecordAsync(summary, content.ToString(), reasoning.ToString());
+                        await recorder.RecordAsync(summary, answer.Content, answer.Reasoning);
                     }
 
-                    var timings = ChatCompletionsEndpoint.TimingsOf(summary);
-                    await WriteAsync(response, Chunk(new ChunkDelta(), ChatCompletionsEndpoint.FinishReasonOf(summary)) with { Timings = timings }, aborted);
-                    if (includeUsage)
-                    {
-                        var usage = new ChatCompletionChunk(frame.Id, frame.Created, frame.Model, frame.Model, [], ChatCompletionsEndpoint.UsageOf(summary), timings);
-                        await WriteAsync(response, usage, aborted);
-                    }
-
-                    break;
+                    var finish = Chunk(update.Choice, new ChunkDelta(), CompletionAccumulator.FinishReasonOf(summary));
+                    await WriteAsync(response, answer.Complete ? finish with { Timings = answer.Timings() } : finish, aborted);
                 }
+            }
 
-                if (recorder is not null)
-                {
-                    content.Append(update.Content);
-                    reasoning.Append(update.Reasoning);
-                }
+            if (!answer.Complete)
+            {
+                throw new InvalidOperationException("The worker's stream ended without a result.");
+            }
 
-                var delta = new ChunkDelta(
-                    Content: update.Content.Length > 0 ? update.Content : null,
-                    ReasoningContent: update.Reasoning.Length > 0 ? update.Reasoning : null);
-                await WriteAsync(response, Chunk(delta, null), aborted);
+            if (request.IncludeUsage)
+            {
+                await WriteAsync(response, new ChatCompletionChunk(frame.Id, frame.Created, frame.Model, frame.Model, [], answer.Usage(), answer.Timings()), aborted);
             }
         }
         catch (Exception error) when (!aborted.IsCancellationRequested)
@@ -85,8 +83,29 @@ internal sealed class SseResult(ResponseFrame frame, IAsyncEnumerator<Generation
         await response.Body.FlushAsync(aborted);
     }
 
-    private ChatCompletionChunk Chunk(ChunkDelta delta, string? finishReason) =>
-        new(frame.Id, frame.Created, frame.Model, frame.Model, [new ChunkChoice(0, delta, finishReason)]);
+    /// <summary>Reasoning, content and tool calls go out in separate chunks; log probabilities ride with the content.</summary>
+    private async Task WriteDeltasAsync(HttpResponse response, GenerationEvent update, CancellationToken aborted)
+    {
+        var logprobs = update.Logprobs is { Count: > 0 } tokens ? CompletionAccumulator.Logprobs(tokens) : null;
+        if (update.Reasoning.Length > 0)
+        {
+            await WriteAsync(response, Chunk(update.Choice, new ChunkDelta(ReasoningContent: update.Reasoning)), aborted);
+        }
+
+        if (update.Content.Length > 0 || logprobs is not null)
+        {
+            await WriteAsync(response, Chunk(update.Choice, new ChunkDelta(Content: update.Content), logprobs: logprobs), aborted);
+        }
+
+        if (update.ToolCalls is { Count: > 0 } calls)
+        {
+            var pieces = calls.Select(c => new ToolCallChunk(c.Index, c.Id, c.Id is null ? null : "function", new FunctionCallChunk(c.Name, c.Arguments))).ToList();
+            await WriteAsync(response, Chunk(update.Choice, new ChunkDelta(ToolCalls: pieces)), aborted);
+        }
+    }
+
+    private ChatCompletionChunk Chunk(int choice, ChunkDelta delta, string? finishReason = null, ChoiceLogprobs? logprobs = null) =>
+        new(frame.Id, frame.Created, frame.Model, frame.Model, [new ChunkChoice(choice, delta, finishReason, logprobs)]);
 
     private static async Task WriteAsync(HttpResponse response, ChatCompletionChunk chunk, CancellationToken cancellationToken)
     {

@@ -5,6 +5,10 @@ namespace Verge.Orleans.Grains.ModelFiles;
 /// residual stream is the last token's embedding and the model is a bigram table. Each chain token
 /// has a one-hot embedding and the next chain token's output row reads that dimension, so greedy
 /// decoding after the assistant turn's opening newline always yields the same thought and answer.
+/// Two weaker branches leave the start of the answer (the opening newline, the end of the thought, the
+/// blank line after it): a Hermes-style call of <c>get_weather</c> and a JSON object. Free decoding never
+/// takes them; a grammar that forbids the greeting (a forced tool call, a JSON response format) does, so
+/// constrained output is exact too.
 /// </summary>
 public static class ScriptedModel
 {
@@ -21,7 +25,25 @@ public static class ScriptedModel
         "Hello", "!", " I", " am", " the", " Verge", " demo", " model", " on", " llama", ".cpp", Vocabulary.ImEnd,
     ];
 
+    /// <summary>The call the tool branch makes: <c>get_weather</c> with these arguments.</summary>
+    public const string ToolName = "get_weather";
+
+    public const string ToolArguments = """{"city": "Paris"}""";
+
+    /// <summary>The JSON object the JSON branch writes (it matches a schema of a string <c>city</c> and an integer <c>days</c>).</summary>
+    public const string Json = """{"city": "Lisbon", "days": 3}""";
+
+    private static readonly string[] ToolBranch =
+        [Vocabulary.ToolCallOpen, "{\"name\": \"", ToolName, "\", \"arguments\": {\"", "city", "\": \"", "Paris", "\"}}", Vocabulary.ToolCallClose, Vocabulary.ImEnd];
+
+    private static readonly string[] JsonBranch = ["{\"city\": \"", "Lisbon", "\", \"days\": ", "3", "}", Vocabulary.ImEnd];
+
+    // Where the branches may start: the answer's opening newline, the end of the thought, the blank line after it.
+    private static readonly string[] BranchSources = ["\n", Vocabulary.ThinkClose, "\n\n"];
+
     private const float Strength = 4f;
+
+    private const float BranchStrength = 2f;
 
     /// <summary>The number of tokens the model generates for any chat prompt (the chain after its start).</summary>
     public static int CompletionTokens => Chain.Length - 1;
@@ -29,15 +51,38 @@ public static class ScriptedModel
     public static void Write(string path)
     {
         var shape = new ModelShape(EmbeddingLength: 64, BlockCount: 1, FeedForwardLength: 64, HeadCount: 4, HeadCountKv: 4, VocabSize: 0, ContextLength: 32768);
-        var words = Chain.Where(t => t.Length > 1 && !t.StartsWith('<')).Append("assistant").Append("user").Append("system");
+        string[][] chains = [Chain, ToolBranch, JsonBranch];
+        var words = chains.SelectMany(c => c).Where(t => t.Length > 1 && !t.StartsWith('<')).Append("assistant").Append("user").Append("system");
         var vocabulary = Vocabulary.Create(words, size: 0);
-        var chainIds = Chain.Select(vocabulary.IdOf).ToArray();
-        if (chainIds.Distinct().Count() != chainIds.Length || chainIds.Length > shape.EmbeddingLength)
+
+        // Each token of a chain gets its own embedding dimension; the token that follows it reads that dimension.
+        var dimensionOf = new Dictionary<int, int>();
+        var readers = new Dictionary<int, List<(int Dimension, float Weight)>>();
+        void Follows(string token, string previous, float weight) =>
+            Reader(vocabulary.IdOf(token)).Add((dimensionOf[vocabulary.IdOf(previous)], weight));
+        List<(int, float)> Reader(int token) => readers.TryGetValue(token, out var list) ? list : readers[token] = [];
+        foreach (var token in chains.SelectMany(c => c.SkipLast(1)).Append(Vocabulary.ImEnd).Select(vocabulary.IdOf))
         {
-            throw new InvalidOperationException("The scripted chain must hold unique tokens and fit the embedding.");
+            if (!dimensionOf.TryAdd(token, dimensionOf.Count) || dimensionOf.Count > shape.EmbeddingLength)
+            {
+                throw new InvalidOperationException("The scripted chains must hold unique tokens and fit the embedding.");
+            }
         }
 
-        var dimensionOf = chainIds.Select((id, k) => (id, k)).ToDictionary(p => p.id, p => p.k);
+        foreach (var chain in chains)
+        {
+            for (var k = 1; k < chain.Length; k++)
+            {
+                Follows(chain[k], chain[k - 1], Strength);
+            }
+        }
+
+        foreach (var source in BranchSources)
+        {
+            Follows(ToolBranch[0], source, BranchStrength);
+            Follows(JsonBranch[0], source, BranchStrength);
+        }
+
         LlamaModelFile.Write(path, "verge-demo", shape, vocabulary, GgufTensorType.F32, (tensor, _, _) => tensor switch
         {
             "token_embd.weight" => (token, row) =>
@@ -49,9 +94,9 @@ public static class ScriptedModel
             },
             "output.weight" => (token, row) =>
             {
-                if (dimensionOf.TryGetValue((int)token, out var k) && k > 0)
+                foreach (var (dimension, weight) in readers.GetValueOrDefault((int)token) ?? [])
                 {
-                    row[k - 1] = Strength;
+                    row[dimension] = weight;
                 }
             },
             _ => null,

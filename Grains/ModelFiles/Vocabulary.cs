@@ -13,6 +13,8 @@ public sealed class Vocabulary
     public const string ImEnd = "<|im_end|>";
     public const string ThinkOpen = "<think>";
     public const string ThinkClose = "</think>";
+    public const string ToolCallOpen = "<tool_call>";
+    public const string ToolCallClose = "</tool_call>";
 
     private const int Normal = 1;
     private const int Control = 3;
@@ -63,8 +65,11 @@ public sealed class Vocabulary
             vocabulary.AddToken(control, Control);
         }
 
-        vocabulary.AddToken(ThinkOpen, UserDefined);
-        vocabulary.AddToken(ThinkClose, UserDefined);
+        foreach (var tag in new[] { ThinkOpen, ThinkClose, ToolCallOpen, ToolCallClose })
+        {
+            vocabulary.AddToken(tag, UserDefined);
+        }
+
         for (var filler = 0; vocabulary.Tokens.Count < size; filler++)
         {
             vocabulary.AddToken($"<|filler_{filler}|>", UserDefined);

@@ -1,0 +1,161 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Verge.Orleans.Grains.Abstractions.Inference;
+
+namespace Verge.Orleans.Grains.Tools;
+
+/// <summary>
+/// Separates tool calls from the visible answer in a content stream, by the model family's
+/// <see cref="ToolCallFormat"/>. Text that may be the start of a call's opening marker is held back;
+/// a call is released once complete: first its index, id and name, then its arguments. A block that does
+/// not parse as calls is given back as content, so nothing the model wrote is lost.
+/// </summary>
+internal sealed class ToolCallParser(ToolCallFormat format)
+{
+    private string _pending = "";
+    private bool _inCall;
+    private bool _sawContent;
+    private int _calls;
+
+    /// <summary>Calls released so far.</summary>
+    public int Calls => _calls;
+
+    public (string Content, IReadOnlyList<ToolCallDelta> Calls) Push(string text)
+    {
+        _pending += text;
+        var content = "";
+        var calls = new List<ToolCallDelta>();
+        while (_pending.Length > 0)
+        {
+            if (_inCall)
+            {
+                var close = format.Close is null ? -1 : _pending.IndexOf(format.Close, StringComparison.Ordinal);
+                if (close < 0)
+                {
+                    break;
+                }
+
+                content += Release(_pending[..close], calls);
+                _pending = _pending[(close + format.Close!.Length)..];
+                _inCall = false;
+                continue;
+            }
+
+            if (!TryOpen(out var before, out var after))
+            {
+                var keep = HeldBack();
+                content += _pending[..^keep];
+                _pending = _pending[^keep..];
+                break;
+            }
+
+            content += _calls > 0 ? before.Trim() : before;
+            _pending = after;
+            _inCall = true;
+        }
+
+        _sawContent |= content.Trim().Length > 0;
+        return (content, calls);
+    }
+
+    /// <summary>The end of the output: a call still open is parsed (formats that close at the end) or given back.</summary>
+    public (string Content, IReadOnlyList<ToolCallDelta> Calls) Flush()
+    {
+        var calls = new List<ToolCallDelta>();
+        var rest = _inCall ? Release(_pending, calls) : _pending;
+        _pending = "";
+        _inCall = false;
+        return (_calls > 0 ? rest.Trim() : rest, calls);
+    }
+
+    private bool TryOpen(out string before, out string after)
+    {
+        if (format.Bare)
+        {
+            // A bare call is the whole answer: it must start the content.
+            var trimmed = _pending.TrimStart();
+            if (!_sawContent && trimmed.StartsWith('{'))
+            {
+                (before, after) = ("", trimmed);
+                return true;
+            }
+
+            (before, after) = (_pending, "");
+            return false;
+        }
+
+        var open = _pending.IndexOf(format.Open, StringComparison.Ordinal);
+        (before, after) = open < 0 ? (_pending, "") : (_pending[..open], _pending[(open + format.Open.Length)..]);
+        return open >= 0;
+    }
+
+    // Characters at the end that may begin the opening marker.
+    private int HeldBack()
+    {
+        if (format.Bare)
+        {
+            return !_sawContent && _pending.Trim().Length == 0 ? _pending.Length : 0;
+        }
+
+        for (var length = Math.Min(format.Open.Length - 1, _pending.Length); length > 0; length--)
+        {
+            if (_pending.EndsWith(format.Open[..length], StringComparison.Ordinal))
+            {
+                return length;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Parses a block into calls; a block that is not calls comes back as content.</summary>
+    private string Release(string body, List<ToolCallDelta> calls)
+    {
+        var parsed = Parse(body);
+        if (parsed is null)
+        {
+            return format.Open + body + (format.Close ?? "");
+        }
+
+        foreach (var (name, arguments) in parsed)
+        {
+            var index = _calls++;
+            calls.Add(new ToolCallDelta(index, NewId(), name, ""));
+            calls.Add(new ToolCallDelta(index, null, null, arguments));
+        }
+
+        return "";
+    }
+
+    private List<(string Name, string Arguments)>? Parse(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body.Trim());
+            var root = document.RootElement;
+            var items = format.ArrayBody && root.ValueKind == JsonValueKind.Array ? [.. root.EnumerateArray()] : new[] { root };
+            var calls = new List<(string, string)>();
+            foreach (var item in items)
+            {
+                if (item.ValueKind != JsonValueKind.Object
+                    || !item.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
+                {
+                    return null;
+                }
+
+                var arguments = item.TryGetProperty(format.ArgumentsKey, out var args) || item.TryGetProperty("arguments", out args)
+                    ? args.ValueKind == JsonValueKind.String ? args.GetString()! : args.GetRawText()
+                    : "{}";
+                calls.Add((name.GetString()!, arguments));
+            }
+
+            return calls.Count > 0 ? calls : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string NewId() => "call_" + RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 24);
+}
