@@ -27,6 +27,20 @@ internal sealed class Request
         }
     }
 
+    /// <summary>Refuses settings this engine cannot serve: more choices than slots, a grammar llama.cpp cannot parse.</summary>
+    public static void Validate(SamplingSettings settings, int slots, LoadedModel model)
+    {
+        if (settings.N < 1 || settings.N > slots)
+        {
+            throw new ServingException(400, "invalid_value", $"n must be between 1 and {slots} for this model (its parallel slots); got {settings.N}.", "n");
+        }
+
+        if (settings.Grammar is { } grammar && !GrammarCheck.Parses(model.Weights.NativeHandle, grammar))
+        {
+            throw new ServingException(400, "invalid_grammar", "The grammar could not be parsed as GBNF with a 'root' rule.", "grammar");
+        }
+    }
+
     /// <summary>Choice 0 evaluates the prompt; the others start from a copy of its KV.</summary>
     public Sequence[] Choices { get; }
 
