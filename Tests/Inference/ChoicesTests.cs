@@ -34,6 +34,32 @@ public sealed class ChoicesTests
     }
 
     [Fact]
+    public async Task ChoicesOfAFollowUpReuseTheCachedPrefixAndAnswerAsAFreshEngine()
+    {
+        using var model = LoadedModel.Load(RandomPath);
+        var first = model.RenderPrompt([new ChatMessage("system", "Be brief."), new ChatMessage("user", "Hi there")], disableThink: false);
+        var followUp = model.RenderPrompt([new ChatMessage("system", "Be brief."), new ChatMessage("user", "Hi there"), new ChatMessage("assistant", "Hello"), new ChatMessage("user", "More")], disableThink: false);
+        var greedy = new SamplingSettings { MaxTokens = 12, IgnoreEos = true };
+        string fresh;
+        using (var alone = Engine(model, parallel: 1))
+        {
+            fresh = Content(await Run(alone, followUp, greedy));
+        }
+
+        using var engine = Engine(model, parallel: 3);
+        await Run(engine, first, greedy);
+        var events = await Run(engine, followUp, greedy with { N = 2 });
+
+        var common = first.Zip(followUp).TakeWhile(pair => pair.First == pair.Second).Count();
+        Assert.Equal(first.Length + followUp.Length - common, engine.Counters.PromptTokensEvaluated);
+        Assert.All([0, 1], choice =>
+        {
+            Assert.Equal(fresh, Content(events, choice));
+            Assert.Equal(common, Summary(events, choice).CachedTokens);
+        });
+    }
+
+    [Fact]
     public async Task SampledChoicesUseTheirOwnSeedsAndSummaries()
     {
         using var model = LoadedModel.Load(RandomPath);
