@@ -27,12 +27,17 @@ internal sealed class Request
         }
     }
 
-    /// <summary>Refuses settings this engine cannot serve: more choices than slots, a grammar llama.cpp cannot parse.</summary>
+    /// <summary>Refuses settings this engine cannot serve: more choices than slots, too many logprob alternatives, a grammar llama.cpp cannot parse.</summary>
     public static void Validate(SamplingSettings settings, int slots, LoadedModel model)
     {
         if (settings.N < 1 || settings.N > slots)
         {
             throw new ServingException(400, "invalid_value", $"n must be between 1 and {slots} for this model (its parallel slots); got {settings.N}.", "n");
+        }
+
+        if (settings.TopLogprobs is < 0 or > 20)
+        {
+            throw new ServingException(400, "invalid_value", $"top_logprobs must be between 0 and 20; got {settings.TopLogprobs}.", "top_logprobs");
         }
 
         if (settings.Grammar is { } grammar && !GrammarCheck.Parses(model.Weights.NativeHandle, grammar))

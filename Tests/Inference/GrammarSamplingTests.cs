@@ -55,6 +55,24 @@ public sealed class GrammarSamplingTests
     }
 
     [Fact]
+    public async Task ASpecialTriggerTokenIsMatchedByItsTextInTheGrammar()
+    {
+        using var model = LoadedModel.Load(TestModels.ScriptedPath);
+        using var engine = Engine(model);
+        // <think> is a special (user-defined) token, like a tool call's opening tag: the grammar spells it out.
+        var settings = new SamplingSettings
+        {
+            Grammar = """root ::= "<think>" "ok" """,
+            GrammarTriggers = [(int)Token(model, "<think>")],
+        };
+
+        var events = await Run(engine, Prompt(model), settings);
+
+        Assert.Equal("<think>ok", Content(events));
+        Assert.Equal(FinishReason.Stop, Summary(events).FinishReason);
+    }
+
+    [Fact]
     public async Task AnUntriggeredGrammarLeavesTheOutputFree()
     {
         using var model = LoadedModel.Load(TestModels.ScriptedPath);

@@ -77,4 +77,17 @@ public sealed class SamplerChainTests
         Assert.All(events, e => Assert.Null(e.Logprobs));
         Assert.Equal(8, Summary(events).ReasoningTokens);
     }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(21)]
+    public void TopLogprobsOutsideZeroToTwentyAreRefused(int top)
+    {
+        using var model = LoadedModel.Load(TestModels.ScriptedPath);
+        using var engine = Engine(model);
+
+        var error = Assert.Throws<ServingException>(() => engine.Submit(Prompt(model), new SamplingSettings { Logprobs = true, TopLogprobs = top }, CancellationToken.None));
+
+        Assert.Equal("top_logprobs", error.Param);
+    }
 }
