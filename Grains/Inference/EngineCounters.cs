@@ -10,4 +10,5 @@ internal sealed record EngineCounters(
     int MaxSequencesPerStep,
     long CompletedRequests,
     long GeneratedTokens,
-    double TokensPerSecond);
+    double TokensPerSecond,
+    long PromptTokensEvaluated);

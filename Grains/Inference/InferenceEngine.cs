@@ -14,7 +14,7 @@ namespace Verge.Orleans.Grains.Inference;
 /// generating sequence contributes one token and prefilling sequences fill the rest of the batch with
 /// prompt chunks. Sequences join and leave between steps; each has its own sampler and output channel.
 /// </summary>
-internal sealed class InferenceEngine : IDisposable
+internal sealed partial class InferenceEngine : IDisposable
 {
     private readonly LoadedModel _model;
     private readonly LLamaContext _context;
@@ -22,9 +22,8 @@ internal sealed class InferenceEngine : IDisposable
     private readonly string _name;
     private readonly ILogger _logger;
     private readonly Sequence?[] _slots;
-    private readonly List<LLamaToken>[] _cached; // per free slot: the tokens whose KV it still holds
-    private readonly long[] _releasedAt; // per slot: when its last sequence ended, in completed requests
-    private readonly ConcurrentQueue<Sequence> _waiting = new();
+    private readonly SlotCache _cache;
+    private readonly ConcurrentQueue<Request> _waiting = new();
     private readonly ManualResetEventSlim _wake = new();
     private readonly LLamaBatch _batch = new();
     private readonly Thread _thread;
@@ -33,12 +32,7 @@ internal sealed class InferenceEngine : IDisposable
     private int _queued;
     private int _busy;
     private int _unread; // accepted sequences whose caller is still reading
-    private long _steps;
-    private long _sharedSteps;
-    private int _maxPerStep;
-    private long _completed;
-    private long _generated;
-    private readonly ThroughputMeter _throughput = new(TimeProvider.System);
+    private readonly EngineStats _stats = new();
 
     public InferenceEngine(LoadedModel model, EngineOptions options, string name, ILogger logger)
     {
@@ -47,8 +41,7 @@ internal sealed class InferenceEngine : IDisposable
         _name = name;
         _logger = logger;
         _slots = new Sequence?[options.Parallel];
-        _cached = [.. Enumerable.Range(0, options.Parallel).Select(_ => new List<LLamaToken>())];
-        _releasedAt = new long[options.Parallel];
+        _cache = new SlotCache(options.Parallel);
         var parameters = new ModelParams(model.Path)
         {
             ContextSize = (uint)(options.Parallel * options.ContextSize),
@@ -68,14 +61,11 @@ internal sealed class InferenceEngine : IDisposable
 
     public EngineOptions Options => _options;
 
-    public EngineCounters Counters => new(
-        Volatile.Read(ref _busy), _slots.Length, Volatile.Read(ref _queued), Interlocked.Read(ref _steps),
-        Interlocked.Read(ref _sharedSteps), Volatile.Read(ref _maxPerStep), Interlocked.Read(ref _completed),
-        Interlocked.Read(ref _generated), _throughput.PerSecond);
+    public EngineCounters Counters => _stats.Snapshot(Volatile.Read(ref _busy), _slots.Length, Volatile.Read(ref _queued));
 
     /// <summary>
-    /// Queues a prompt. The returned channel yields deltas and then one Finished event; cancelling
-    /// <paramref name="cancellationToken"/> frees the sequence's slot at the next step.
+    /// Queues a prompt. The returned channel yields deltas and one Finished event per choice, then
+    /// completes; cancelling <paramref name="cancellationToken"/> frees the request's slots at the next step.
     /// </summary>
     public ChannelReader<GenerationEvent> Submit(LLamaToken[] prompt, SamplingSettings settings, CancellationToken cancellationToken)
     {
@@ -89,13 +79,14 @@ internal sealed class InferenceEngine : IDisposable
             throw ServingException.ContextLengthExceeded(prompt.Length, _options.ContextSize);
         }
 
+        Request.Validate(settings, _slots.Length, _model);
         if (Interlocked.Increment(ref _queued) > _options.MaxQueue + FreeSlots)
         {
             Interlocked.Decrement(ref _queued);
             throw ServingException.Busy(retryAfterSeconds: 1);
         }
 
-        var sequence = new Sequence(prompt, settings, _model.Weights.NativeHandle);
+        var request = new Request(prompt, settings, _model);
         Interlocked.Increment(ref _unread);
         var counted = 1;
         void Closed()
@@ -109,14 +100,14 @@ internal sealed class InferenceEngine : IDisposable
         // The caller cancels when it stops reading (early or not); a caller that never cancels reads to the end.
         cancellationToken.Register(() =>
         {
-            sequence.Cancel();
+            request.Cancel();
             _wake.Set();
             Closed();
         });
-        sequence.Output.Reader.Completion.ContinueWith(_ => Closed(), TaskScheduler.Default);
-        _waiting.Enqueue(sequence);
+        request.Output.Completion.ContinueWith(_ => Closed(), TaskScheduler.Default);
+        _waiting.Enqueue(request);
         _wake.Set();
-        return sequence.Output.Reader;
+        return request.Output;
     }
 
     /// <summary>Refuses new requests from now on; the ones already accepted run to their end.</summary>
@@ -174,186 +165,29 @@ internal sealed class InferenceEngine : IDisposable
             }
         }
 
-        while (FreeSlots > 0 && _waiting.TryDequeue(out var sequence))
+        while (_waiting.TryPeek(out var request) && (request.Cancelled || request.Choices.Length <= FreeSlots))
         {
+            _waiting.TryDequeue(out _);
             Interlocked.Decrement(ref _queued);
-            if (sequence.Cancelled)
+            if (request.Cancelled)
             {
-                sequence.Finish(FinishReason.Cancelled, _name);
-                sequence.Dispose();
+                Array.ForEach(request.Choices, choice => choice.Finish(FinishReason.Cancelled, _name));
+                request.Dispose();
                 continue;
             }
 
-            var (slot, reuse) = PickSlot(sequence.Prompt);
-            sequence.Id = (LLamaSeqId)slot;
-            sequence.Admitted = Stopwatch.GetTimestamp();
-            _context.NativeHandle.MemorySequenceRemove(sequence.Id, reuse, -1);
-            sequence.Reuse(reuse);
-            _cached[slot] = [];
-            _slots[slot] = sequence;
-            Interlocked.Increment(ref _busy);
-        }
-    }
-
-    /// <summary>
-    /// The free slot whose cached tokens share the longest prefix with <paramref name="prompt"/> (a
-    /// system prompt, an earlier turn of the conversation) when that prefix is at least half the prompt,
-    /// else the free slot released longest ago (so other slots keep their conversations); and how many
-    /// cached tokens to keep. At least the prompt's last token is decoded again: its logits start the answer.
-    /// </summary>
-    private (int Slot, int Reuse) PickSlot(LLamaToken[] prompt)
-    {
-        var (best, common, oldest) = (-1, 0, -1);
-        for (var slot = 0; slot < _slots.Length; slot++)
-        {
-            if (_slots[slot] is not null)
+            foreach (var choice in request.Choices)
             {
-                continue;
+                // Later choices copy choice 0's prompt KV: their slots only need to be free.
+                var (slot, reuse) = choice.Choice == 0 ? _cache.Pick(_slots, choice.Prompt) : (_cache.Oldest(_slots), 0);
+                choice.Id = (LLamaSeqId)slot;
+                choice.Admitted = Stopwatch.GetTimestamp();
+                _context.NativeHandle.MemorySequenceRemove(choice.Id, reuse, -1);
+                choice.Reuse(reuse);
+                _cache.Take(slot);
+                _slots[slot] = choice;
+                Interlocked.Increment(ref _busy);
             }
-
-            var shared = CommonPrefix(_cached[slot], prompt);
-            if (shared > common)
-            {
-                (best, common) = (slot, shared);
-            }
-
-            if (oldest < 0 || _releasedAt[slot] < _releasedAt[oldest])
-            {
-                oldest = slot;
-            }
-        }
-
-        return best >= 0 && common * 2 >= prompt.Length ? (best, Math.Min(common, prompt.Length - 1)) : (oldest, 0);
-    }
-
-    private static int CommonPrefix(List<LLamaToken> cached, LLamaToken[] prompt)
-    {
-        var length = Math.Min(cached.Count, prompt.Length);
-        var common = 0;
-        while (common < length && cached[common] == prompt[common])
-        {
-            common++;
-        }
-
-        return common;
-    }
-
-    private void Step()
-    {
-        _batch.Clear();
-        var budget = _options.BatchSize;
-        var sequencesInStep = 0;
-        foreach (var sequence in _slots)
-        {
-            if (sequence is { Generating: true })
-            {
-                sequence.Decoded.Add(sequence.LastToken);
-                sequence.BatchIndex = _batch.Add(sequence.LastToken, sequence.Position++, sequence.Id, logits: true);
-                budget--;
-                sequencesInStep++;
-            }
-        }
-
-        foreach (var sequence in _slots)
-        {
-            if (sequence is null || sequence.Generating || budget == 0)
-            {
-                continue;
-            }
-
-            sequence.MarkPromptStarted();
-            var chunk = Math.Min(budget, sequence.Prompt.Length - sequence.Prefilled);
-            for (var i = 0; i < chunk; i++)
-            {
-                var last = sequence.Prefilled + 1 == sequence.Prompt.Length;
-                sequence.Decoded.Add(sequence.Prompt[sequence.Prefilled]);
-                var index = _batch.Add(sequence.Prompt[sequence.Prefilled++], sequence.Position++, sequence.Id, logits: last);
-                sequence.BatchIndex = last ? index : -1;
-            }
-
-            budget -= chunk;
-            sequencesInStep++;
-        }
-
-        var result = _context.NativeHandle.Decode(_batch);
-        if (result != DecodeResult.Ok)
-        {
-            throw new InvalidOperationException($"llama_decode returned {result} for a batch of {_batch.TokenCount} tokens.");
-        }
-
-        Interlocked.Increment(ref _steps);
-        if (sequencesInStep > 1)
-        {
-            Interlocked.Increment(ref _sharedSteps);
-        }
-
-        if (sequencesInStep > _maxPerStep)
-        {
-            Volatile.Write(ref _maxPerStep, sequencesInStep);
-        }
-
-        for (var slot = 0; slot < _slots.Length; slot++)
-        {
-            if (_slots[slot] is { BatchIndex: >= 0 } sequence)
-            {
-                Sample(slot, sequence);
-            }
-        }
-    }
-
-    private void Sample(int slot, Sequence sequence)
-    {
-        var token = sequence.Sampler.Sample(_context.NativeHandle, sequence.BatchIndex);
-        sequence.BatchIndex = -1;
-        sequence.LastToken = token;
-        Interlocked.Increment(ref _generated);
-        _throughput.Add();
-        if (!sequence.Settings.IgnoreEos && token.IsEndOfGeneration(_model.Weights.Vocab))
-        {
-            sequence.CountFinalToken();
-            Release(slot, sequence, FinishReason.Stop);
-        }
-        else if (sequence.Accept(token))
-        {
-            Release(slot, sequence, FinishReason.Stop);
-        }
-        else if (sequence.Generated >= sequence.Settings.MaxTokens || sequence.Position >= _options.ContextSize)
-        {
-            Release(slot, sequence, FinishReason.Length);
-        }
-    }
-
-    // The sequence's KV stays in its slot (see PickSlot): the next request sharing its prefix skips that part.
-    private void Release(int slot, Sequence sequence, FinishReason reason)
-    {
-        _cached[slot] = sequence.Decoded;
-        _releasedAt[slot] = Interlocked.Read(ref _completed) + 1;
-        _slots[slot] = null;
-        Interlocked.Decrement(ref _busy);
-        Interlocked.Increment(ref _completed);
-        sequence.Finish(reason, _name);
-        sequence.Dispose();
-    }
-
-    private void FailAll(Exception error)
-    {
-        Array.ForEach(_cached, cached => cached.Clear());
-        for (var slot = 0; slot < _slots.Length; slot++)
-        {
-            if (_slots[slot] is { } sequence)
-            {
-                _slots[slot] = null;
-                Interlocked.Decrement(ref _busy);
-                sequence.Fail(error);
-                sequence.Dispose();
-            }
-        }
-
-        while (_waiting.TryDequeue(out var waiting))
-        {
-            Interlocked.Decrement(ref _queued);
-            waiting.Fail(error);
-            waiting.Dispose();
         }
     }
 }

@@ -17,13 +17,13 @@ internal sealed class LoadedModel : IDisposable
     // user text can be tokenized apart (user text never yields control tokens).
     private const char Sentinel = '\u0001';
     private const string EmptyThought = "<think>\n\n</think>\n\n";
-    private const string ThinkOpen = "<think>";
+    private const string ThinkTag = "<think>";
 
-    private LoadedModel(string path, LLamaWeights weights, bool thinks)
+    private LoadedModel(string path, LLamaWeights weights, LLamaToken? thinkOpen, LLamaToken? thinkClose)
     {
         Path = path;
         Weights = weights;
-        Thinks = thinks;
+        (ThinkOpen, ThinkClose) = thinkOpen is not null && thinkClose is not null ? (thinkOpen, thinkClose) : (null, null);
     }
 
     public string Path { get; }
@@ -31,7 +31,13 @@ internal sealed class LoadedModel : IDisposable
     public LLamaWeights Weights { get; }
 
     /// <summary>The vocabulary has <c>&lt;think&gt;</c> as a single token: a reasoning model.</summary>
-    public bool Thinks { get; }
+    public bool Thinks => ThinkOpen is not null;
+
+    /// <summary>The <c>&lt;think&gt;</c> token of a reasoning model.</summary>
+    public LLamaToken? ThinkOpen { get; }
+
+    /// <summary>The <c>&lt;/think&gt;</c> token of a reasoning model.</summary>
+    public LLamaToken? ThinkClose { get; }
 
     public static LoadedModel Load(string path)
     {
@@ -42,9 +48,7 @@ internal sealed class LoadedModel : IDisposable
 
         var parameters = new ModelParams(path) { LoadMode = LLamaLoadMode.MemoryMap, GpuLayerCount = -1 };
         var weights = LLamaWeights.LoadFromFile(parameters);
-        var thinks = weights.Tokenize("<think>", false, true, Encoding.UTF8).Length == 1
-            && weights.Tokenize("</think>", false, true, Encoding.UTF8).Length == 1;
-        return new LoadedModel(path, weights, thinks);
+        return new LoadedModel(path, weights, SingleToken(weights, ThinkTag), SingleToken(weights, "</think>"));
     }
 
     /// <summary>Renders the conversation with the model's chat template and tokenizes it, ready to generate.</summary>
@@ -71,7 +75,7 @@ internal sealed class LoadedModel : IDisposable
         }
         else if (insertThinkTag && Thinks && !OpensThought(rendered))
         {
-            rendered += ThinkOpen;
+            rendered += ThinkTag;
         }
 
         var tokens = new List<LLamaToken>();
@@ -95,8 +99,11 @@ internal sealed class LoadedModel : IDisposable
         return new RenderedPrompt([.. tokens], Thinks && !disableThink && OpensThought(rendered));
     }
 
+    private static LLamaToken? SingleToken(LLamaWeights weights, string text) =>
+        weights.Tokenize(text, false, true, Encoding.UTF8) is [var token] ? token : null;
+
     // The template's text after the last message ends with an open think block.
-    private static bool OpensThought(string rendered) => rendered.TrimEnd().EndsWith(ThinkOpen, StringComparison.Ordinal);
+    private static bool OpensThought(string rendered) => rendered.TrimEnd().EndsWith(ThinkTag, StringComparison.Ordinal);
 
     public void Dispose() => Weights.Dispose();
 }

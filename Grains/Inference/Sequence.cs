@@ -1,41 +1,49 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using LLama;
 using LLama.Native;
 using Verge.Orleans.Grains.Abstractions.Inference;
 
 namespace Verge.Orleans.Grains.Inference;
 
-/// <summary>One request inside an engine: its prompt, sampler, text filters, clocks and output channel.</summary>
+/// <summary>One choice of a request inside an engine: its KV slot, sampler, text filters and clocks.</summary>
 internal sealed class Sequence : IDisposable
 {
+    private readonly Request _request;
     private readonly StreamingTokenDecoder _decoder;
     private readonly StopMatcher _stops;
     private readonly ReasoningSplitter? _reasoning;
+    private readonly ThoughtTracker _thought;
+    private List<TokenLogprob>? _logprobs;
     private long _promptStarted;
+    private long _promptDone;
     private long _firstToken;
-    private volatile bool _cancelled;
+    private int _reasoningTokens;
 
-    public Sequence(LLamaToken[] prompt, SamplingSettings settings, SafeLlamaModelHandle model)
+    public Sequence(Request request, int choice, LLamaToken[] prompt, SamplingSettings settings, LoadedModel model)
     {
+        _request = request;
+        Choice = choice;
         Prompt = prompt;
         Settings = settings;
-        _decoder = new StreamingTokenDecoder(System.Text.Encoding.UTF8, model);
+        _decoder = new StreamingTokenDecoder(System.Text.Encoding.UTF8, model.Weights.NativeHandle);
         _stops = new StopMatcher(settings.Stop);
         _reasoning = settings.SplitReasoning ? new ReasoningSplitter(settings.StartInReasoning) : null;
-        Sampler = CreateSampler(settings);
+        _thought = new ThoughtTracker(settings, model.ThinkOpen, model.ThinkClose);
+        Sampler = new TokenSampler(settings, model, _thought, choice);
     }
+
+    public int Choice { get; }
 
     public LLamaToken[] Prompt { get; }
 
     public SamplingSettings Settings { get; }
 
-    public SafeLLamaSamplerChainHandle Sampler { get; }
+    public TokenSampler Sampler { get; }
 
-    public Channel<GenerationEvent> Output { get; } =
-        Channel.CreateUnbounded<GenerationEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    public Request Request => _request;
 
-    public long Enqueued { get; } = Stopwatch.GetTimestamp();
+    /// <summary>A later choice that waits for choice 0 to evaluate the shared prompt.</summary>
+    public bool AwaitsPrompt => Choice > 0 && !Generating;
 
     public long Admitted { get; set; }
 
@@ -51,13 +59,22 @@ internal sealed class Sequence : IDisposable
     public int Reused { get; private set; }
 
     /// <summary>The tokens whose KV this sequence holds, in position order: what its slot caches after it.</summary>
-    public List<LLamaToken> Decoded { get; } = [];
+    public List<LLamaToken> Decoded { get; private set; } = [];
 
     /// <summary>Starts after <paramref name="count"/> prompt tokens whose KV the slot already holds.</summary>
     public void Reuse(int count)
     {
         Reused = Prefilled = Position = count;
         Decoded.AddRange(Prompt.AsSpan(0, count));
+    }
+
+    /// <summary>Takes over choice 0's evaluated prompt, whose KV was just copied into this sequence's slot.</summary>
+    public void StartFrom(Sequence first)
+    {
+        (Reused, Prefilled, Position) = (first.Reused, first.Prefilled, first.Position);
+        Decoded = [.. first.Decoded];
+        (_promptStarted, _promptDone) = (first._promptStarted, first._promptDone);
+        BatchIndex = first.BatchIndex;
     }
 
     public bool Generating => Prefilled == Prompt.Length;
@@ -70,9 +87,7 @@ internal sealed class Sequence : IDisposable
 
     public int Generated { get; private set; }
 
-    public bool Cancelled => _cancelled;
-
-    public void Cancel() => _cancelled = true;
+    public bool Cancelled => _request.Cancelled;
 
     public void MarkPromptStarted()
     {
@@ -82,12 +97,16 @@ internal sealed class Sequence : IDisposable
         }
     }
 
+    /// <summary>The prompt's last logits are ready.</summary>
+    public void MarkPromptDone() => _promptDone = Stopwatch.GetTimestamp();
+
     /// <summary>Adds a sampled token's text; returns true when a stop string ended the sequence.</summary>
     public bool Accept(LLamaToken token)
     {
-        if (Generated++ == 0)
+        Count(token);
+        if (Sampler.Logprob is { } logprob)
         {
-            _firstToken = Stopwatch.GetTimestamp();
+            (_logprobs ??= []).Add(logprob);
         }
 
         _decoder.Add(token);
@@ -97,13 +116,7 @@ internal sealed class Sequence : IDisposable
     }
 
     /// <summary>Counts a token that ends generation without adding text (end-of-generation).</summary>
-    public void CountFinalToken()
-    {
-        if (Generated++ == 0)
-        {
-            _firstToken = Stopwatch.GetTimestamp();
-        }
-    }
+    public void CountFinalToken(LLamaToken token) => Count(token);
 
     public void Finish(FinishReason reason, string worker)
     {
@@ -114,24 +127,39 @@ internal sealed class Sequence : IDisposable
 
         var end = Stopwatch.GetTimestamp();
         var firstToken = _firstToken == 0 ? end : _firstToken;
-        Output.Writer.TryWrite(new GenerationEvent(GenerationEventKind.Finished, Summary: new GenerationSummary
+        var promptDone = _promptDone == 0 ? firstToken : _promptDone;
+        _request.Write(new GenerationEvent(GenerationEventKind.Finished, Summary: new GenerationSummary
         {
             FinishReason = reason,
             PromptTokens = Prompt.Length,
             PromptEvaluated = Prefilled - Reused,
-            PromptMs = _promptStarted == 0 ? 0 : Stopwatch.GetElapsedTime(_promptStarted, firstToken).TotalMilliseconds,
+            PromptMs = _promptStarted == 0 ? 0 : Stopwatch.GetElapsedTime(_promptStarted, promptDone).TotalMilliseconds,
             CompletionTokens = Generated,
+            ReasoningTokens = _reasoningTokens,
             PredictedMs = Stopwatch.GetElapsedTime(firstToken, end).TotalMilliseconds,
-            QueueMs = Stopwatch.GetElapsedTime(Enqueued, Admitted == 0 ? end : Admitted).TotalMilliseconds,
+            QueueMs = Stopwatch.GetElapsedTime(_request.Enqueued, Admitted == 0 ? end : Admitted).TotalMilliseconds,
             Worker = worker,
-        }));
-        Output.Writer.TryComplete();
+            Choice = Choice,
+        }) { Choice = Choice });
+        _request.Completed();
     }
-
-    public void Fail(Exception error) => Output.Writer.TryComplete(error);
 
     public void Dispose() => Sampler.Dispose();
 
+    private void Count(LLamaToken token)
+    {
+        if (Generated++ == 0)
+        {
+            _firstToken = Stopwatch.GetTimestamp();
+        }
+
+        if (_thought.Observe(token))
+        {
+            _reasoningTokens++;
+        }
+    }
+
+    // The one text path: stop matcher, then reasoning split, then out with the logprobs of the tokens so far.
     private void Emit(string text, bool flush = false)
     {
         var (content, reasoning) = _reasoning is null ? (text, "") : _reasoning.Push(text);
@@ -142,28 +170,10 @@ internal sealed class Sequence : IDisposable
             reasoning += restReasoning;
         }
 
-        if (content.Length > 0 || reasoning.Length > 0)
+        if (content.Length > 0 || reasoning.Length > 0 || (flush && _logprobs is { Count: > 0 }))
         {
-            Output.Writer.TryWrite(new GenerationEvent(GenerationEventKind.Delta, content, reasoning));
+            _request.Write(new GenerationEvent(GenerationEventKind.Delta, content, reasoning) { Choice = Choice, Logprobs = _logprobs });
+            _logprobs = null;
         }
-    }
-
-    private static SafeLLamaSamplerChainHandle CreateSampler(SamplingSettings settings)
-    {
-        var chain = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
-        if (settings.Temperature <= 0)
-        {
-            chain.AddGreedySampler();
-            return chain;
-        }
-
-        if (settings.TopP < 1)
-        {
-            chain.AddTopP(settings.TopP, 1);
-        }
-
-        chain.AddTemperature(settings.Temperature);
-        chain.AddDistributionSampler(settings.Seed);
-        return chain;
     }
 }
