@@ -50,6 +50,7 @@ internal sealed partial class SchemaTranslator
                 throw Unsupported(path, min is not null ? "minLength" : "maxLength", "Length limits beside 'format' are not supported.");
             }
 
+            builder.Primitive("space");
             return builder.Define($"{name}-string", $"\"\\\"\" {builder.Primitive(name)} \"\\\"\" space");
         }
 
