@@ -51,8 +51,19 @@ internal static class SchemaCheck
         }
     }
 
+    /// <summary>Valid JSON and valid for the schema.</summary>
     private static bool IsValid(string schema, string instance)
     {
-        return JsonSchema.FromText(schema).Evaluate(JsonNode.Parse(instance), Strict).IsValid;
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(instance);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        return JsonSchema.FromText(schema).Evaluate(node, Strict).IsValid;
     }
 }
