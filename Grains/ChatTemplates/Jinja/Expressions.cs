@@ -55,7 +55,11 @@ internal sealed class DictExpr(int position, IReadOnlyList<(Expr Key, Expr Value
 
 internal sealed class AttributeExpr(int position, Expr target, string name) : Expr(position)
 {
-    public override object? Eval(RenderContext context) => JinjaAccess.Attribute(target.Eval(context), name);
+    public Expr Target { get; } = target;
+
+    public string Name { get; } = name;
+
+    public override object? Eval(RenderContext context) => JinjaAccess.Attribute(Target.Eval(context), Name);
 }
 
 internal sealed class ItemExpr(int position, Expr target, Expr key) : Expr(position)
@@ -100,7 +104,21 @@ internal sealed class CallExpr(int position, Expr callee, CallArgs args) : Expr(
 {
     public override object? Eval(RenderContext context)
     {
-        var target = callee.Eval(context);
+        object? target;
+        if (callee is AttributeExpr attribute)
+        {
+            var owner = attribute.Target.Eval(context);
+            target = JinjaAccess.Attribute(owner, attribute.Name);
+            if (target is not JinjaCallable && owner is not JinjaUndefined)
+            {
+                throw new JinjaException($"'{JinjaOps.TypeName(owner)}' object has no method '{attribute.Name}'");
+            }
+        }
+        else
+        {
+            target = callee.Eval(context);
+        }
+
         if (target is not JinjaCallable callable)
         {
             var what = callee switch

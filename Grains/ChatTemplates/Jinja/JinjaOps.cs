@@ -140,7 +140,7 @@ internal static class JinjaOps
 
         if (IsNumber(a) && IsNumber(b))
         {
-            return a is double || b is double ? ToDouble(a) + ToDouble(b) : ToLong(a) + ToLong(b);
+            return a is double || b is double ? ToDouble(a) + ToDouble(b) : (object)(ToLong(a) + ToLong(b));
         }
 
         if (a is string s && b is string t)
@@ -183,7 +183,7 @@ internal static class JinjaOps
         switch (op)
         {
             case "-":
-                return integral ? ToLong(a) - ToLong(b) : ToDouble(a) - ToDouble(b);
+                return integral ? ToLong(a) - ToLong(b) : (object)(ToDouble(a) - ToDouble(b));
             case "/":
                 if (ToDouble(b) == 0)
                 {
@@ -242,7 +242,7 @@ internal static class JinjaOps
 
     public static object? Negate(object? value) => value switch
     {
-        long l => -l,
+        long l => (object)(-l),
         double d => -d,
         bool b => b ? -1L : 0L,
         _ => throw new JinjaException($"bad operand type for unary -: '{TypeName(value)}'"),
@@ -359,7 +359,7 @@ internal static class JinjaOps
     {
         if (IsNumber(a) && IsNumber(b))
         {
-            return a is double || b is double ? ToDouble(a) * ToDouble(b) : checked(ToLong(a) * ToLong(b));
+            return a is double || b is double ? ToDouble(a) * ToDouble(b) : (object)checked(ToLong(a) * ToLong(b));
         }
 
         if (a is string s && b is long or bool)
