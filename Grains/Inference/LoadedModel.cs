@@ -2,6 +2,10 @@ using System.Text;
 using LLama;
 using LLama.Common;
 using LLama.Native;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Verge.Orleans.Grains.ChatTemplates;
+using Verge.Orleans.Grains.ChatTemplates.Jinja;
 using Verge.Orleans.Grains.Abstractions.Catalog;
 using Verge.Orleans.Grains.Abstractions.Inference;
 
@@ -13,17 +17,19 @@ namespace Verge.Orleans.Grains.Inference;
 /// </summary>
 internal sealed class LoadedModel : IDisposable
 {
-    // Stands in for each message's content while the template is rendered, so template text and
-    // user text can be tokenized apart (user text never yields control tokens).
-    private const char Sentinel = '\u0001';
     private const string EmptyThought = "<think>\n\n</think>\n\n";
     private const string ThinkTag = "<think>";
 
-    private LoadedModel(string path, LLamaWeights weights, LLamaToken? thinkOpen, LLamaToken? thinkClose)
+    private readonly ILogger _logger;
+    private int _fallbackLogged;
+
+    private LoadedModel(string path, LLamaWeights weights, ChatTemplate template, ILogger logger)
     {
         Path = path;
         Weights = weights;
-        (ThinkOpen, ThinkClose) = thinkOpen is not null && thinkClose is not null ? (thinkOpen, thinkClose) : (null, null);
+        (ThinkOpen, ThinkClose) = SingleToken(ThinkTag) is { } open && SingleToken("</think>") is { } close ? (open, close) : ((LLamaToken?)null, (LLamaToken?)null);
+        Template = template;
+        _logger = logger;
     }
 
     public string Path { get; }
@@ -39,7 +45,10 @@ internal sealed class LoadedModel : IDisposable
     /// <summary>The <c>&lt;/think&gt;</c> token of a reasoning model.</summary>
     public LLamaToken? ThinkClose { get; }
 
-    public static LoadedModel Load(string path)
+    /// <summary>The model's own chat template (Jinja).</summary>
+    public ChatTemplate Template { get; }
+
+    public static LoadedModel Load(string path, ILogger? logger = null)
     {
         if (!File.Exists(path))
         {
@@ -48,62 +57,95 @@ internal sealed class LoadedModel : IDisposable
 
         var parameters = new ModelParams(path) { LoadMode = LLamaLoadMode.MemoryMap, GpuLayerCount = -1 };
         var weights = LLamaWeights.LoadFromFile(parameters);
-        return new LoadedModel(path, weights, SingleToken(weights, ThinkTag), SingleToken(weights, "</think>"));
+        var model = new LoadedModel(path, weights, ChatTemplate.For(weights), logger ?? NullLogger.Instance);
+        if (model.Template.Unusable is { } why)
+        {
+            model.LogFallback(why);
+        }
+
+        return model;
     }
 
     /// <summary>Renders the conversation with the model's chat template and tokenizes it, ready to generate.</summary>
     public LLamaToken[] RenderPrompt(IReadOnlyList<ChatMessage> messages, bool disableThink) =>
-        Render(messages, disableThink, insertThinkTag: false).Tokens;
+        Render(messages, new PromptOptions { DisableThink = disableThink }).Tokens;
 
     /// <summary>
-    /// Renders and tokenizes the conversation. With <paramref name="insertThinkTag"/> a thinking model's
-    /// prompt ends with an opened think block (unless the template opened one already), so the output
-    /// starts inside the thought without a <c>&lt;think&gt;</c> of its own.
+    /// Renders and tokenizes the conversation with the model's Jinja template, or llama.cpp's built-in
+    /// rendering when that template cannot be used. With Insert Think Tag a thinking model's prompt ends
+    /// with an opened think block (unless the template opened one already), so the output starts inside
+    /// the thought without a <c>&lt;think&gt;</c> of its own.
     /// </summary>
-    public RenderedPrompt Render(IReadOnlyList<ChatMessage> messages, bool disableThink, bool insertThinkTag)
+    public RenderedPrompt Render(IReadOnlyList<ChatMessage> messages, PromptOptions options)
     {
-        var template = new LLamaTemplate(Weights, strict: false) { AddAssistant = true };
-        for (var i = 0; i < messages.Count; i++)
+        var text = new PromptText();
+        var disableThink = options.DisableThink && Thinks;
+        string rendered;
+        try
         {
-            template.Add(messages[i].Role, $"{Sentinel}{i}{Sentinel}");
+            rendered = Template.CanRender
+                ? Template.Render(messages, options.Tools, options.TemplateArguments, Template.ControlsThinking && disableThink ? false : null, text)
+                : BuiltIn(messages, text);
+        }
+        catch (JinjaException error)
+        {
+            LogFallback(error.Message);
+            text = new PromptText();
+            rendered = BuiltIn(messages, text);
         }
 
-        var rendered = LLamaTemplate.Encoding.GetString(template.Apply());
-        if (disableThink && Thinks)
+        if (disableThink && !OpensAndClosesThought(rendered))
         {
             rendered += EmptyThought;
         }
-        else if (insertThinkTag && Thinks && !OpensThought(rendered))
+        else if (options.InsertThinkTag && Thinks && !disableThink && !OpensThought(rendered))
         {
             rendered += ThinkTag;
         }
 
         var tokens = new List<LLamaToken>();
-        if (Weights.Vocab.ShouldAddBOS && Weights.Vocab.BOS is { } bos)
+        if (Weights.Vocab.ShouldAddBOS && Weights.Vocab.BOS is { } bos && !rendered.StartsWith(Template.Bos, StringComparison.Ordinal))
         {
             tokens.Add(bos);
         }
 
-        var parts = rendered.Split(Sentinel);
-        for (var i = 0; i < parts.Length; i++)
+        foreach (var (piece, fromUser) in text.Pieces(rendered))
         {
-            // Odd parts are message indexes; even parts are the template's own text.
-            var isContent = i % 2 == 1 && int.TryParse(parts[i], out var index) && index < messages.Count;
-            var text = isContent ? messages[int.Parse(parts[i])].Content : parts[i];
-            if (text.Length > 0)
-            {
-                tokens.AddRange(Weights.Tokenize(text, false, special: !isContent, Encoding.UTF8));
-            }
+            tokens.AddRange(Weights.Tokenize(piece, false, special: !fromUser, Encoding.UTF8));
         }
 
         return new RenderedPrompt([.. tokens], Thinks && !disableThink && OpensThought(rendered));
     }
 
-    private static LLamaToken? SingleToken(LLamaWeights weights, string text) =>
-        weights.Tokenize(text, false, true, Encoding.UTF8) is [var token] ? token : null;
+    // llama.cpp's own rendering of the templates it knows (ChatML, Llama 3, ...), by the template's name.
+    private string BuiltIn(IReadOnlyList<ChatMessage> messages, PromptText text)
+    {
+        var template = new LLamaTemplate(Weights, strict: false) { AddAssistant = true };
+        foreach (var message in messages)
+        {
+            template.Add(message.Role, text.Add(message.Content));
+        }
+
+        return LLamaTemplate.Encoding.GetString(template.Apply());
+    }
+
+    private void LogFallback(string why)
+    {
+        if (Interlocked.Exchange(ref _fallbackLogged, 1) == 0)
+        {
+            _logger.LogWarning("The chat template of {Path} cannot be used ({Reason}); llama.cpp's built-in template renders its prompts", Path, why);
+        }
+    }
+
+    /// <summary>The token that is exactly <paramref name="text"/> (control tokens included), or null when it takes several.</summary>
+    public LLamaToken? SingleToken(string text) =>
+        Weights.Tokenize(text, false, true, Encoding.UTF8) is [var token] ? token : null;
 
     // The template's text after the last message ends with an open think block.
     private static bool OpensThought(string rendered) => rendered.TrimEnd().EndsWith(ThinkTag, StringComparison.Ordinal);
+
+    // The template closed an empty thought itself (enable_thinking: false).
+    private static bool OpensAndClosesThought(string rendered) => rendered.TrimEnd().EndsWith("</think>", StringComparison.Ordinal);
 
     public void Dispose() => Weights.Dispose();
 }

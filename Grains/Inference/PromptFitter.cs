@@ -12,13 +12,20 @@ internal static class PromptFitter
     public static RenderedPrompt Fit(LoadedModel model, GenerationRequest request, int contextSize, bool insertThinkTag)
     {
         var messages = request.Messages;
+        var options = new PromptOptions
+        {
+            Tools = request.Tools,
+            DisableThink = request.DisableThink,
+            InsertThinkTag = insertThinkTag,
+            TemplateArguments = request.TemplateArguments,
+        };
         var start = messages.TakeWhile(m => m.Role == "system").Count();
         var count = Math.Min(request.HistoryMessages, messages.Count - start);
         var turnStarts = TurnStarts(messages, start, count);
         var room = Math.Max(1, Math.Min(request.MaxTokens ?? int.MaxValue, contextSize / 4));
 
         RenderedPrompt Render(int dropped) =>
-            model.Render([.. messages.Take(start), .. messages.Skip(start + turnStarts[dropped])], request.DisableThink, insertThinkTag);
+            model.Render([.. messages.Take(start), .. messages.Skip(start + turnStarts[dropped])], options);
 
         bool Fits(RenderedPrompt prompt) => prompt.Tokens.Length + room <= contextSize;
 

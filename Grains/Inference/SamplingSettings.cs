@@ -58,6 +58,9 @@ internal sealed record SamplingSettings
     /// </summary>
     public string? Grammar { get; init; }
 
+    /// <summary>Separate tool calls written in this format from the content, or null when the request declared no tools.</summary>
+    public Tools.ToolCallFormat? ToolCalls { get; init; }
+
     /// <summary>Token ids that engage <see cref="Grammar"/> lazily (a tool call's opening tag); the trigger is part of the grammar's text.</summary>
     public IReadOnlyList<int> GrammarTriggers { get; init; } = [];
 }

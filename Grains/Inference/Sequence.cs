@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LLama;
 using LLama.Native;
 using Verge.Orleans.Grains.Abstractions.Inference;
+using Verge.Orleans.Grains.Tools;
 
 namespace Verge.Orleans.Grains.Inference;
 
@@ -13,6 +14,7 @@ internal sealed class Sequence : IDisposable
     private readonly StopMatcher _stops;
     private readonly ReasoningSplitter? _reasoning;
     private readonly ThoughtTracker _thought;
+    private readonly ToolCallParser? _tools;
     private List<TokenLogprob>? _logprobs;
     private long _promptStarted;
     private long _promptDone;
@@ -29,6 +31,7 @@ internal sealed class Sequence : IDisposable
         _stops = new StopMatcher(settings.Stop);
         _reasoning = settings.SplitReasoning ? new ReasoningSplitter(settings.StartInReasoning) : null;
         _thought = new ThoughtTracker(settings, model.ThinkOpen, model.ThinkClose);
+        _tools = settings.ToolCalls is { } format ? new ToolCallParser(format) : null;
         Sampler = new TokenSampler(settings, model, _thought, choice);
     }
 
@@ -125,6 +128,11 @@ internal sealed class Sequence : IDisposable
             Emit(_stops.Stopped ? "" : _stops.Flush(), flush: true);
         }
 
+        if (reason == FinishReason.Stop && _tools is { Calls: > 0 })
+        {
+            reason = FinishReason.ToolCalls;
+        }
+
         var end = Stopwatch.GetTimestamp();
         var firstToken = _firstToken == 0 ? end : _firstToken;
         var promptDone = _promptDone == 0 ? firstToken : _promptDone;
@@ -159,7 +167,8 @@ internal sealed class Sequence : IDisposable
         }
     }
 
-    // The one text path: stop matcher, then reasoning split, then out with the logprobs of the tokens so far.
+    // The one text path: stop matcher, then reasoning split, then tool calls out of the content, then out
+    // with the logprobs of the tokens so far.
     private void Emit(string text, bool flush = false)
     {
         var (content, reasoning) = _reasoning is null ? (text, "") : _reasoning.Push(text);
@@ -170,9 +179,25 @@ internal sealed class Sequence : IDisposable
             reasoning += restReasoning;
         }
 
-        if (content.Length > 0 || reasoning.Length > 0 || (flush && _logprobs is { Count: > 0 }))
+        IReadOnlyList<ToolCallDelta>? calls = null;
+        if (_tools is not null)
         {
-            _request.Write(new GenerationEvent(GenerationEventKind.Delta, content, reasoning) { Choice = Choice, Logprobs = _logprobs });
+            (content, calls) = _tools.Push(content);
+            if (flush)
+            {
+                var (restContent, restCalls) = _tools.Flush();
+                (content, calls) = (content + restContent, [.. calls, .. restCalls]);
+            }
+        }
+
+        if (content.Length > 0 || reasoning.Length > 0 || calls is { Count: > 0 } || (flush && _logprobs is { Count: > 0 }))
+        {
+            _request.Write(new GenerationEvent(GenerationEventKind.Delta, content, reasoning)
+            {
+                Choice = Choice,
+                Logprobs = _logprobs,
+                ToolCalls = calls is { Count: > 0 } ? calls : null,
+            });
             _logprobs = null;
         }
     }

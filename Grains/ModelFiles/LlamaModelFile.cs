@@ -3,13 +3,18 @@ namespace Verge.Orleans.Grains.ModelFiles;
 /// <summary>Lays out a llama-architecture GGUF (metadata, tokenizer, tensors) that llama.cpp loads.</summary>
 public static class LlamaModelFile
 {
-    /// <summary>The ChatML template, as Qwen models carry it.</summary>
-    public const string ChatMlTemplate =
-        "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}" +
-        "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+    /// <summary>A ChatML template with Hermes-style tools and Qwen3's <c>enable_thinking</c>, as Qwen models carry it.</summary>
+    public static string ChatMlTemplate { get; } = ReadTemplate("ChatMlHermes.jinja");
 
     /// <summary>Supplies the rows of one tensor; null leaves the tensor zero.</summary>
     public delegate Action<long, Span<float>>? RowSource(string tensor, long rowLength, long rows);
+
+    private static string ReadTemplate(string name)
+    {
+        using var stream = typeof(LlamaModelFile).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"The resource {name} is missing from the build.");
+        return new StreamReader(stream).ReadToEnd();
+    }
 
     public static void Write(string path, string name, ModelShape shape, Vocabulary vocabulary, GgufTensorType type, RowSource rows)
     {

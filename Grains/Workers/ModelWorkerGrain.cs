@@ -61,26 +61,7 @@ internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<Model
         var engine = await EnsureStartedAsync();
         var model = engine.Model;
         var prompt = PromptFitter.Fit(model, request, engine.Options.ContextSize, engine.Options.InsertThinkTag);
-        var settings = new SamplingSettings
-        {
-            Temperature = request.Temperature ?? 0.8f,
-            TopP = request.TopP ?? 1f,
-            TopK = request.TopK ?? 0,
-            MinP = request.MinP ?? 0f,
-            PresencePenalty = request.PresencePenalty ?? 0f,
-            FrequencyPenalty = request.FrequencyPenalty ?? 0f,
-            RepeatPenalty = request.RepeatPenalty ?? 1f,
-            LogitBias = request.LogitBias ?? new Dictionary<int, float>(),
-            Logprobs = request.Logprobs,
-            TopLogprobs = request.Logprobs ? request.TopLogprobs : 0,
-            N = request.N,
-            Seed = request.Seed ?? (uint)Random.Shared.Next(),
-            MaxTokens = request.MaxTokens ?? int.MaxValue,
-            Stop = request.Stop,
-            IgnoreEos = request.IgnoreEos,
-            SplitReasoning = model.Thinks,
-            StartInReasoning = prompt.OpensThought,
-        };
+        var settings = RequestSettings.For(request, model, prompt);
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var span = EngineTracing.StartGenerate(Key, prompt.Tokens.Length);
         var output = engine.Submit(prompt.Tokens, settings, abandon.Token);

@@ -55,8 +55,8 @@ public sealed class PromptFitterTests
     {
         using var model = LoadedModel.Load(TestModels.ScriptedPath);
         using var engine = new InferenceEngine(model, new EngineOptions { Parallel = 2, ContextSize = 256, Threads = 2 }, "think", NullLogger.Instance);
-        var plain = model.Render([Question], disableThink: false, insertThinkTag: false);
-        var inserted = model.Render([Question], disableThink: false, insertThinkTag: true);
+        var plain = model.Render([Question], new PromptOptions { DisableThink = false, InsertThinkTag = false });
+        var inserted = model.Render([Question], new PromptOptions { DisableThink = false, InsertThinkTag = true });
         var settings = new SamplingSettings { SplitReasoning = true };
 
         var split = await Collect(engine.Submit(inserted.Tokens, settings with { StartInReasoning = inserted.OpensThought }, CancellationToken.None));
@@ -74,7 +74,7 @@ public sealed class PromptFitterTests
     {
         using var model = LoadedModel.Load(TestModels.ScriptedPath);
 
-        var rendered = model.Render([Question], disableThink: true, insertThinkTag: true);
+        var rendered = model.Render([Question], new PromptOptions { DisableThink = true, InsertThinkTag = true });
 
         Assert.False(rendered.OpensThought);
         Assert.Equal(model.RenderPrompt([Question], disableThink: true), rendered.Tokens);
