@@ -13,6 +13,7 @@ namespace Verge.Orleans.Grains.Structured;
 /// The grammar accepts only instances of the schema (it is sound) but may be stricter than the
 /// schema: object keys come in a fixed order, whitespace between tokens is bounded, numbers have at
 /// most 16 integer and 16 fraction digits. See <see cref="AddSchema"/> for the keywords.
+/// Not thread-safe: build one grammar per request.
 /// </remarks>
 public sealed class GbnfBuilder
 {
@@ -26,8 +27,8 @@ public sealed class GbnfBuilder
     /// <remarks>
     /// Supported: <c>type</c> (a name or an array of names), <c>properties</c>, <c>required</c>,
     /// <c>additionalProperties</c>, <c>enum</c>, <c>const</c>, <c>minLength</c>, <c>maxLength</c>,
-    /// <c>format</c> (date, time, date-time, uuid), <c>minimum</c>/<c>maximum</c> on integers (enforced
-    /// exactly) and <c>minimum: 0</c> on numbers, <c>items</c>, <c>prefixItems</c>, <c>minItems</c>,
+    /// <c>format</c> (date, time, date-time, uuid), <c>minimum</c>/<c>maximum</c>/<c>exclusiveMinimum</c>/
+    /// <c>exclusiveMaximum</c> on integers (enforced exactly, bounds below 10^15) and <c>minimum: 0</c> on numbers, <c>items</c>, <c>prefixItems</c>, <c>minItems</c>,
     /// <c>maxItems</c>, <c>anyOf</c>, <c>oneOf</c> (both as alternatives), <c>allOf</c> with one schema,
     /// <c>$ref</c> to <c>#</c>, <c>#/$defs/...</c> or <c>#/definitions/...</c> (recursion works), and
     /// the annotations description, title, default, examples, $schema, $id, $comment (ignored).
@@ -37,7 +38,9 @@ public sealed class GbnfBuilder
     /// declared ones. An object schema with neither <c>properties</c> nor <c>additionalProperties</c>
     /// is any object. <c>prefixItems</c> are all required, in order, followed by what <c>items</c>
     /// allows (any values when absent, none when false).
+    /// Lengths and item counts above 2000 are refused (llama.cpp's repetition limit).
     /// Anything else throws <see cref="UnsupportedSchemaException"/>, as does a malformed schema.
+    /// The rule matches the value and the bounded whitespace after it, not whitespace before it.
     /// </remarks>
     /// <param name="schema">The schema; <c>true</c> or <c>{}</c> means any JSON value.</param>
     /// <param name="name">A hint for rule names, sanitized to [a-z0-9-].</param>

@@ -64,7 +64,8 @@ internal sealed partial class SchemaTranslator
             throw Unsupported(path, "minLength", "'minLength' is larger than 'maxLength'.");
         }
 
-        builder.Primitive("string");
+        builder.Primitive("char");
+        builder.Primitive("space");
         return builder.Define(hint, $"\"\\\"\" char{{{min ?? 0},{max}}} \"\\\"\" space");
     }
 

@@ -6,6 +6,7 @@ namespace Verge.Orleans.Grains.Structured;
 /// </summary>
 public sealed class UnsupportedSchemaException : Exception
 {
+    /// <summary>Creates the exception for a keyword at a path (the path ends with the keyword).</summary>
     public UnsupportedSchemaException(string path, string keyword, string message)
         : base(message)
     {
