@@ -97,10 +97,10 @@ internal sealed class SseResult(ResponseFrame frame, IAsyncEnumerator<Generation
             await WriteAsync(response, Chunk(update.Choice, new ChunkDelta(Content: update.Content), logprobs: logprobs), aborted);
         }
 
-        if (update.ToolCalls is { Count: > 0 } calls)
+        foreach (var piece in update.ToolCalls ?? [])
         {
-            var pieces = calls.Select(c => new ToolCallChunk(c.Index, c.Id, c.Id is null ? null : "function", new FunctionCallChunk(c.Name, c.Arguments))).ToList();
-            await WriteAsync(response, Chunk(update.Choice, new ChunkDelta(ToolCalls: pieces)), aborted);
+            var call = new ToolCallChunk(piece.Index, piece.Id, piece.Id is null ? null : "function", new FunctionCallChunk(piece.Name, piece.Arguments));
+            await WriteAsync(response, Chunk(update.Choice, new ChunkDelta(ToolCalls: [call])), aborted);
         }
     }
 

@@ -46,8 +46,7 @@ internal static class OutputGrammar
 
     private static string Root(GbnfBuilder builder, string body)
     {
-        // The reasoning splitter drops blank lines before the answer; let the model write them too.
-        builder.AddRule("root", $"[ \\t\\n]{{0,4}} ({body})");
+        builder.AddRule("root", body);
         return builder.Build();
     }
 

@@ -33,10 +33,10 @@ async Task<Run> InProcessAsync()
 }
 
 // A plain SSE reader: the figure is the server's path, not a client library's parsing cost.
-async Task<Run> HttpAsync(string messages = """[{"role":"user","content":"Write a story."}]""", int? maxTokens = null)
+async Task<Run> HttpAsync(string messages = """[{"role":"user","content":"Write a story."}]""", int? maxTokens = null, string extra = "")
 {
     var clock = new StreamClock();
-    var body = $$"""{"model":"{{assistant}}","stream":true,"temperature":0,"ignore_eos":true,"max_tokens":{{maxTokens ?? tokens}},"messages":{{messages}}}""";
+    var body = $$"""{"model":"{{assistant}}","stream":true,"temperature":0,"ignore_eos":true,"max_tokens":{{maxTokens ?? tokens}},"messages":{{messages}}{{extra}}}""";
     using var request = new HttpRequestMessage(HttpMethod.Post, "chat/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
     using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
     response.EnsureSuccessStatusCode();
@@ -67,6 +67,18 @@ for (var round = 0; round < 3; round++)
 
 var (inMedian, httpMedian) = (Median(inProcess), Median(overHttp));
 Console.WriteLine($"single stream generation: in-process {inMedian:F1} tok/s, HTTP {httpMedian:F1} tok/s, ratio {httpMedian / inMedian:F3} (target >= 0.95)");
+
+// Structured output: the same stream constrained by a JSON schema (a story string: the grammar never closes early).
+const string storySchema = ""","response_format":{"type":"json_schema","json_schema":{"name":"story","strict":true,"schema":{"type":"object","properties":{"story":{"type":"string"}},"required":["story"],"additionalProperties":false}}}""";
+var free = new List<double>();
+var constrained = new List<double>();
+for (var round = 0; round < 3; round++)
+{
+    free.Add((await HttpAsync()).DecodeTokensPerSecond);
+    constrained.Add((await HttpAsync(extra: storySchema)).DecodeTokensPerSecond);
+}
+
+Console.WriteLine($"json_schema constrained generation: {Median(constrained):F1} tok/s, unconstrained {Median(free):F1} tok/s, ratio {Median(constrained) / Median(free):F3} (target >= 0.8)");
 
 var aggregate = new Dictionary<int, double>();
 foreach (var streams in new[] { 1, 4, 8 })
