@@ -159,6 +159,17 @@ public sealed class JinjaEngineTests
             Render("{{ 1 + 2 * 3 }}|{{ (1 + 2 * 3) * 2 }}|{{ 7 % 3 }}|{{ -2 ** 3 }}|{{ 7 // 3 }}|{{ 3 / 2 }}|{{ 10 - 3 * 3 }}|{{ -7 // 5 + 1 }}|{{ 2 ** 3 }}|{{ 'a' ~ 'b' ~ 1 * 3 }}|{{ 1 < 2 < 3 }}|{{ not 1 == 2 and 3 in [3] }}|{{ 1 > 2 or 'a' in 'bcd' }}|{{ 'ab' * 2 }}|{{ [1] + [2] }}"));
 
     [Fact]
+    public void PercentFormattingOfStrings() =>
+        Assert.Equal("a=1 b=x 100%", Render("{{ 'a=%d b=%s' % (1, 'x') }} {{ '%s%%' % 100 }}"));
+
+    [Fact]
+    public void SelfContainingListIsAnErrorNotACrash()
+    {
+        var ex = Assert.Throws<JinjaException>(() => Render("{% set l = [] %}{% set _ = l.append(l) %}{{ l }}"));
+        Assert.Contains("nested too deeply", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ConditionalExpressions() =>
         Assert.Equal("yes||no", Render("{{ 'yes' if x }}|{{ 'yes' if y }}|{{ 'yes' if y else 'no' }}", """{"x": true, "y": false}"""));
 

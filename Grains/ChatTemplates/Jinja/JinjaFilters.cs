@@ -423,7 +423,7 @@ internal static class JinjaFilters
     }
 
     // The format filter: printf-style %s, %d, %r and %% with positional arguments.
-    private static string PercentFormat(string s, JinjaArgs args)
+    public static string PercentFormat(string s, JinjaArgs args)
     {
         var builder = new StringBuilder();
         var next = 0;

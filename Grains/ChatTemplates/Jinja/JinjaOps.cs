@@ -172,6 +172,8 @@ internal static class JinjaOps
                 return Add(a, b);
             case "*":
                 return Multiply(a, b);
+            case "%" when a is string format:
+                return JinjaFilters.PercentFormat(format, new JinjaArgs(b is object?[] tuple ? tuple : [b], []));
         }
 
         if (!IsNumber(a) || !IsNumber(b))
