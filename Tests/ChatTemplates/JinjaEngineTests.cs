@@ -14,7 +14,7 @@ public sealed class JinjaEngineTests
 
     [Fact]
     public void TrimBlocksDropsTheNewlineAfterABlockTag() =>
-        Assert.Equal("a\nb\n", Render("{% if true %}\na\n{% endif %}\nb\n"));
+        Assert.Equal("a\nb\nc", Render("{% if true %}\na\n{% endif %}\nb\nc"));
 
     [Fact]
     public void LstripBlocksDropsIndentationBeforeABlockTag() =>
@@ -22,7 +22,7 @@ public sealed class JinjaEngineTests
 
     [Fact]
     public void IndentationBeforeAVariableTagStays() =>
-        Assert.Equal("  1\n", Render("  {{ 1 }}\n"));
+        Assert.Equal("  1\n2", Render("  {{ 1 }}\n2"));
 
     [Fact]
     public void MinusMarkersStripWhitespaceOnTheirSide() =>
@@ -35,6 +35,10 @@ public sealed class JinjaEngineTests
     [Fact]
     public void CommentsRenderNothingAndTrimLikeBlocks() =>
         Assert.Equal("ab", Render("a{# one\ntwo #}\n  {# x #}\nb"));
+
+    [Fact]
+    public void OneTrailingNewlineIsDroppedAndLineEndingsBecomeLf() =>
+        Assert.Equal("a\nb\n", Render("a\r\nb\r\n\r\n"));
 
     [Fact]
     public void RawBlocksAreNotInterpreted() =>
