@@ -79,6 +79,29 @@ public sealed class JinjaEngineTests
         Assert.Equal("<a:1><b:x>", Render("{% macro tag(name, value=1) %}<{{ name }}:{{ value }}>{% endmacro %}{{ tag('a') }}{{ tag('b', value='x') }}"));
 
     [Fact]
+    public void RecursiveMacrosWalkASchema()
+    {
+        const string template = """
+            {%- macro py_type(schema) %}
+            {%- set simple = {'string': 'str', 'integer': 'int', 'number': 'float', 'boolean': 'bool'} %}
+            {%- if simple[schema.type] is defined %}{{ simple[schema.type] }}
+            {%- elif schema.type == 'array' %}list[{{ py_type(schema['items']) }}]
+            {%- elif schema.type is defined and schema.type is not string %}{{ schema.type | map('title') | join(' | ') }}
+            {%- else %}Any{% endif %}
+            {%- endmacro %}
+            {%- for name, field in params.properties | items %}{{ name }}: {{ py_type(field) }}{{ ', ' if not loop.last }}{% endfor %}
+            """;
+        const string json = """{"params": {"properties": {"a": {"type": "string"}, "b": {"type": "array", "items": {"type": "integer"}}, "c": {"type": ["x", "y"]}, "d": {}}}}""";
+        Assert.Equal("a: str, b: list[int], c: X | Y, d: Any", Render(template, json));
+    }
+
+    [Fact]
+    public void IndentFilterFormatsNestedJson() =>
+        Assert.Equal(
+            "    {\n        \"k\": [\n            1\n        ]\n    }",
+            Render("{{ '{'|indent(4, first=true) }}\n{{ v|tojson(indent=4)|indent(4) | replace('{\n', '', 1) }}", """{"v": {"k": [1]}}"""));
+
+    [Fact]
     public void ToJsonMatchesPythonJsonDumps() =>
         Assert.Equal(
             """{"a": 1, "b": [1, 2.5, "x"], "c": null, "d": true}""",
