@@ -245,6 +245,13 @@ public sealed class JinjaEngineTests
     }
 
     [Fact]
+    public void DeeplyNestedBlocksAreASyntaxErrorNotACrash()
+    {
+        var source = string.Concat(Enumerable.Repeat("{% if true %}", 5000)) + string.Concat(Enumerable.Repeat("{% endif %}", 5000));
+        Assert.Contains("nested too deeply", Assert.Throws<JinjaException>(() => JinjaTemplate.Parse(source)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ReferencesReportsVariablesTheTemplateReads()
     {
         var template = JinjaTemplate.Parse("{% if enable_thinking is defined and not enable_thinking %}x{% endif %}{% for t in tools %}{% endfor %}");

@@ -54,6 +54,11 @@ internal static class JinjaOps
 
     public static bool AreEqual(object? a, object? b)
     {
+        if (ReferenceEquals(a, b))
+        {
+            return true;
+        }
+
         if (IsNumber(a) && IsNumber(b))
         {
             return a is double || b is double ? ToDouble(a) == ToDouble(b) : ToLong(a) == ToLong(b);

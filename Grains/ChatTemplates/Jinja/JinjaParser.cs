@@ -111,7 +111,13 @@ internal sealed partial class JinjaParser(string source, List<Token> tokens)
                         return body;
                     }
 
+                    if (++nesting > MaxNesting)
+                    {
+                        throw Error("blocks nested too deeply", name);
+                    }
+
                     body.Add(ParseStatement(token, name));
+                    nesting--;
                     break;
                 default:
                     if (endTags.Length > 0)
