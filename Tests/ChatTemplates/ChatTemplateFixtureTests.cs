@@ -101,7 +101,7 @@ public sealed class ChatTemplateFixtureTests
               "messages": [
                 {"role": "system", "content": "Be brief."},
                 {"role": "user", "content": "Name a colour."},
-                {"role": "assistant", "content": "Blue."},
+                {"role": "assistant", "content": "Blue.", "tool_calls": null},
                 {"role": "user", "content": "Another?"}
               ],
               "add_generation_prompt": true

@@ -14,7 +14,7 @@ public sealed class JinjaEngineTests
 
     [Fact]
     public void TrimBlocksDropsTheNewlineAfterABlockTag() =>
-        Assert.Equal("a\nb\n", Render("{% if true %}\na\n{% endif %}\nb\n"));
+        Assert.Equal("a\nb\nc", Render("{% if true %}\na\n{% endif %}\nb\nc"));
 
     [Fact]
     public void LstripBlocksDropsIndentationBeforeABlockTag() =>
@@ -22,7 +22,7 @@ public sealed class JinjaEngineTests
 
     [Fact]
     public void IndentationBeforeAVariableTagStays() =>
-        Assert.Equal("  1\n", Render("  {{ 1 }}\n"));
+        Assert.Equal("  1\n2", Render("  {{ 1 }}\n2"));
 
     [Fact]
     public void MinusMarkersStripWhitespaceOnTheirSide() =>
@@ -35,6 +35,10 @@ public sealed class JinjaEngineTests
     [Fact]
     public void CommentsRenderNothingAndTrimLikeBlocks() =>
         Assert.Equal("ab", Render("a{# one\ntwo #}\n  {# x #}\nb"));
+
+    [Fact]
+    public void OneTrailingNewlineIsDroppedAndLineEndingsBecomeLf() =>
+        Assert.Equal("a\nb\n", Render("a\r\nb\r\n\r\n"));
 
     [Fact]
     public void RawBlocksAreNotInterpreted() =>
@@ -73,6 +77,29 @@ public sealed class JinjaEngineTests
     [Fact]
     public void MacrosTakeDefaultsAndKeywords() =>
         Assert.Equal("<a:1><b:x>", Render("{% macro tag(name, value=1) %}<{{ name }}:{{ value }}>{% endmacro %}{{ tag('a') }}{{ tag('b', value='x') }}"));
+
+    [Fact]
+    public void RecursiveMacrosWalkASchema()
+    {
+        const string template = """
+            {%- macro py_type(schema) %}
+            {%- set simple = {'string': 'str', 'integer': 'int', 'number': 'float', 'boolean': 'bool'} %}
+            {%- if simple[schema.type] is defined %}{{ simple[schema.type] }}
+            {%- elif schema.type == 'array' %}list[{{ py_type(schema['items']) }}]
+            {%- elif schema.type is defined and schema.type is not string %}{{ schema.type | map('title') | join(' | ') }}
+            {%- else %}Any{% endif %}
+            {%- endmacro %}
+            {%- for name, field in params.properties | items %}{{ name }}: {{ py_type(field) }}{{ ', ' if not loop.last }}{% endfor %}
+            """;
+        const string json = """{"params": {"properties": {"a": {"type": "string"}, "b": {"type": "array", "items": {"type": "integer"}}, "c": {"type": ["x", "y"]}, "d": {}}}}""";
+        Assert.Equal("a: str, b: list[int], c: X | Y, d: Any", Render(template, json));
+    }
+
+    [Fact]
+    public void IndentFilterFormatsNestedJson() =>
+        Assert.Equal(
+            "    {\n        \"k\": [\n            1\n        ]\n    }",
+            Render("{{ '{'|indent(4, first=true) }}\n{{ v|tojson(indent=4)|indent(4) | replace('{\n', '', 1) }}", """{"v": {"k": [1]}}"""));
 
     [Fact]
     public void ToJsonMatchesPythonJsonDumps() =>
@@ -159,6 +186,17 @@ public sealed class JinjaEngineTests
             Render("{{ 1 + 2 * 3 }}|{{ (1 + 2 * 3) * 2 }}|{{ 7 % 3 }}|{{ -2 ** 3 }}|{{ 7 // 3 }}|{{ 3 / 2 }}|{{ 10 - 3 * 3 }}|{{ -7 // 5 + 1 }}|{{ 2 ** 3 }}|{{ 'a' ~ 'b' ~ 1 * 3 }}|{{ 1 < 2 < 3 }}|{{ not 1 == 2 and 3 in [3] }}|{{ 1 > 2 or 'a' in 'bcd' }}|{{ 'ab' * 2 }}|{{ [1] + [2] }}"));
 
     [Fact]
+    public void PercentFormattingOfStrings() =>
+        Assert.Equal("a=1 b=x 100%", Render("{{ 'a=%d b=%s' % (1, 'x') }} {{ '%s%%' % 100 }}"));
+
+    [Fact]
+    public void SelfContainingListIsAnErrorNotACrash()
+    {
+        var ex = Assert.Throws<JinjaException>(() => Render("{% set l = [] %}{% set _ = l.append(l) %}{{ l }}"));
+        Assert.Contains("nested too deeply", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ConditionalExpressions() =>
         Assert.Equal("yes||no", Render("{{ 'yes' if x }}|{{ 'yes' if y }}|{{ 'yes' if y else 'no' }}", """{"x": true, "y": false}"""));
 
@@ -204,6 +242,13 @@ public sealed class JinjaEngineTests
     {
         Assert.Throws<JinjaException>(() => Render("{% for i in range(1000) %}{% for j in range(1000) %}{% for k in range(2) %}{% endfor %}{% endfor %}{% endfor %}"));
         Assert.Throws<JinjaException>(() => Render("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}"));
+    }
+
+    [Fact]
+    public void DeeplyNestedBlocksAreASyntaxErrorNotACrash()
+    {
+        var source = string.Concat(Enumerable.Repeat("{% if true %}", 5000)) + string.Concat(Enumerable.Repeat("{% endif %}", 5000));
+        Assert.Contains("nested too deeply", Assert.Throws<JinjaException>(() => JinjaTemplate.Parse(source)).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ internal static class JinjaFormat
     public static string Repr(object? value)
     {
         var builder = new StringBuilder();
-        AppendRepr(builder, value);
+        AppendRepr(builder, value, 0);
         return builder.ToString();
     }
 
@@ -152,8 +152,9 @@ internal static class JinjaFormat
         return builder.ToString();
     }
 
-    private static void AppendRepr(StringBuilder builder, object? value)
+    private static void AppendRepr(StringBuilder builder, object? value, int depth)
     {
+        CheckDepth(depth);
         switch (value)
         {
             case string s:
@@ -168,7 +169,7 @@ internal static class JinjaFormat
                         builder.Append(", ");
                     }
 
-                    AppendRepr(builder, tuple[i]);
+                    AppendRepr(builder, tuple[i], depth + 1);
                 }
 
                 builder.Append(tuple.Length == 1 ? ",)" : ")");
@@ -182,7 +183,7 @@ internal static class JinjaFormat
                         builder.Append(", ");
                     }
 
-                    AppendRepr(builder, list[i]);
+                    AppendRepr(builder, list[i], depth + 1);
                 }
 
                 builder.Append(']');
@@ -199,14 +200,14 @@ internal static class JinjaFormat
 
                     first = false;
                     builder.Append(StringRepr(pair.Key)).Append(": ");
-                    AppendRepr(builder, pair.Value);
+                    AppendRepr(builder, pair.Value, depth + 1);
                 }
 
                 builder.Append('}');
                 break;
             case JinjaNamespace ns:
                 builder.Append("<Namespace ");
-                AppendRepr(builder, ns.Attributes);
+                AppendRepr(builder, ns.Attributes, depth + 1);
                 builder.Append('>');
                 break;
             case JinjaCallable callable:
@@ -222,6 +223,7 @@ internal static class JinjaFormat
 
     private static void AppendJson(StringBuilder builder, object? value, int? indent, string itemSep, string keySep, bool sortKeys, int depth)
     {
+        CheckDepth(depth);
         switch (value)
         {
             case null or JinjaUndefined:
@@ -299,6 +301,15 @@ internal static class JinjaFormat
 
         NewLine(builder, indent, depth);
         builder.Append('}');
+    }
+
+    // A list that contains itself would otherwise recurse until the process dies.
+    private static void CheckDepth(int depth)
+    {
+        if (depth > RenderContext.MaxDepth)
+        {
+            throw new JinjaException("value is nested too deeply (or contains itself)");
+        }
     }
 
     private static void NewLine(StringBuilder builder, int? indent, int depth)

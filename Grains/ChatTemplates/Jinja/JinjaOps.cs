@@ -54,6 +54,11 @@ internal static class JinjaOps
 
     public static bool AreEqual(object? a, object? b)
     {
+        if (ReferenceEquals(a, b))
+        {
+            return true;
+        }
+
         if (IsNumber(a) && IsNumber(b))
         {
             return a is double || b is double ? ToDouble(a) == ToDouble(b) : ToLong(a) == ToLong(b);
@@ -172,6 +177,8 @@ internal static class JinjaOps
                 return Add(a, b);
             case "*":
                 return Multiply(a, b);
+            case "%" when a is string format:
+                return JinjaFilters.PercentFormat(format, new JinjaArgs(b is object?[] tuple ? tuple : [b], []));
         }
 
         if (!IsNumber(a) || !IsNumber(b))

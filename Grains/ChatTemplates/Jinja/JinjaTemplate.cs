@@ -24,6 +24,14 @@ public sealed class JinjaTemplate
     public static JinjaTemplate Parse(string source)
     {
         ArgumentNullException.ThrowIfNull(source);
+
+        // Jinja2 defaults: line endings become \n and one trailing newline is dropped (keep_trailing_newline=False).
+        source = source.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
+        if (source.EndsWith('\n'))
+        {
+            source = source[..^1];
+        }
+
         var tokens = new JinjaLexer(source).Tokenize();
         var parser = new JinjaParser(source, tokens);
         var body = parser.ParseTemplate();

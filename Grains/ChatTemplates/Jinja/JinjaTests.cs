@@ -19,7 +19,7 @@ internal static class JinjaTests
         ["false"] = (_, v, _) => v is false,
         ["mapping"] = (_, v, _) => v is IReadOnlyDictionary<string, object?> or JinjaNamespace,
         ["iterable"] = (_, v, _) => v is string or IReadOnlyList<object?> or IReadOnlyDictionary<string, object?> or JinjaUndefined,
-        ["sequence"] = (_, v, _) => v is string or IReadOnlyList<object?> or IReadOnlyDictionary<string, object?>,
+        ["sequence"] = (_, v, _) => v is string or IReadOnlyList<object?> or IReadOnlyDictionary<string, object?> or JinjaUndefined,
         ["callable"] = (_, v, _) => v is JinjaCallable,
         ["even"] = (_, v, _) => JinjaOps.ToLong(v) % 2 == 0,
         ["odd"] = (_, v, _) => JinjaOps.ToLong(v) % 2 != 0,

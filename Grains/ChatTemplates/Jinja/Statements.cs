@@ -31,7 +31,7 @@ internal abstract class Node(int position)
                 var (line, column) = JinjaLexer.Locate(context.Source, node.Position);
                 throw new JinjaException(ex.Message, line, column);
             }
-            catch (Exception ex) when (ex is InvalidCastException or OverflowException or ArgumentException or FormatException or InvalidOperationException)
+            catch (Exception ex) when (ex is not (JinjaException or OutOfMemoryException))
             {
                 var (line, column) = JinjaLexer.Locate(context.Source, node.Position);
                 throw new JinjaException(ex.Message, line, column);
