@@ -48,7 +48,8 @@ public static class ScriptedModel
     /// <summary>The number of tokens the model generates for any chat prompt (the chain after its start).</summary>
     public static int CompletionTokens => Chain.Length - 1;
 
-    public static void Write(string path)
+    /// <param name="chatTemplate">The Jinja chat template the file carries (the ChatML/Hermes one by default).</param>
+    public static void Write(string path, string? chatTemplate = null)
     {
         var shape = new ModelShape(EmbeddingLength: 64, BlockCount: 1, FeedForwardLength: 64, HeadCount: 4, HeadCountKv: 4, VocabSize: 0, ContextLength: 32768);
         string[][] chains = [Chain, ToolBranch, JsonBranch];
@@ -100,6 +101,6 @@ public static class ScriptedModel
                 }
             },
             _ => null,
-        });
+        }, chatTemplate);
     }
 }

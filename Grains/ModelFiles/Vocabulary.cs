@@ -56,7 +56,13 @@ public sealed class Vocabulary
                     vocabulary.Merges.Add($"{left} {right}");
                 }
 
+                // Every merge result is a token, as in real BPE vocabularies: llama.cpp drops a merged
+                // symbol it cannot find, and with it the text it stood for.
                 left += right;
+                if (!vocabulary._ids.ContainsKey(left))
+                {
+                    vocabulary.AddToken(left, Normal);
+                }
             }
         }
 
