@@ -1,5 +1,6 @@
 using Verge.Orleans.Gateway.Identity;
 using Verge.Orleans.Gateway.OpenAi;
+using Verge.Orleans.Gateway.Serving;
 
 namespace Verge.Orleans.Gateway.Hosting;
 
@@ -20,6 +21,7 @@ public static class OpenAiApiExtensions
         builder.Services.AddOptions<ChatRequestLimits>().BindConfiguration(ChatRequestLimits.Section)
             .Validate(limits => limits.MaxChoices >= 1 && limits.MaxTools >= 0, $"{ChatRequestLimits.Section}: MaxChoices must be at least 1 and MaxTools not negative.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<GenerationRunner>();
         builder.Services.AddExceptionHandler<OpenAiExceptionHandler>();
         return builder;
     }

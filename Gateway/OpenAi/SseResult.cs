@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Verge.Orleans.Gateway.OpenAi.Contracts;
+using Verge.Orleans.Gateway.Serving;
 using Verge.Orleans.Grains.Abstractions.Inference;
 
 namespace Verge.Orleans.Gateway.OpenAi;
@@ -44,8 +45,8 @@ internal sealed class SseResult(ResponseFrame frame, IAsyncEnumerator<Generation
                         await recorder.RecordAsync(summary, answer.Content, answer.Reasoning);
                     }
 
-                    var finish = Chunk(update.Choice, new ChunkDelta(), CompletionAccumulator.FinishReasonOf(summary));
-                    await WriteAsync(response, answer.Complete ? finish with { Timings = answer.Timings() } : finish, aborted);
+                    var finish = Chunk(update.Choice, new ChunkDelta(), ChatAnswer.FinishReasonOf(summary));
+                    await WriteAsync(response, answer.Complete ? finish with { Timings = ChatAnswer.Timings(answer) } : finish, aborted);
                 }
             }
 
@@ -56,7 +57,7 @@ internal sealed class SseResult(ResponseFrame frame, IAsyncEnumerator<Generation
 
             if (request.IncludeUsage)
             {
-                await WriteAsync(response, new ChatCompletionChunk(frame.Id, frame.Created, frame.Model, frame.Model, [], answer.Usage(), answer.Timings()), aborted);
+                await WriteAsync(response, new ChatCompletionChunk(frame.Id, frame.Created, frame.Model, frame.Model, [], ChatAnswer.Usage(answer), ChatAnswer.Timings(answer)), aborted);
             }
         }
         catch (Exception error) when (!aborted.IsCancellationRequested)
@@ -86,7 +87,7 @@ internal sealed class SseResult(ResponseFrame frame, IAsyncEnumerator<Generation
     /// <summary>Reasoning, content and tool calls go out in separate chunks; log probabilities ride with the content.</summary>
     private async Task WriteDeltasAsync(HttpResponse response, GenerationEvent update, CancellationToken aborted)
     {
-        var logprobs = update.Logprobs is { Count: > 0 } tokens ? CompletionAccumulator.Logprobs(tokens) : null;
+        var logprobs = update.Logprobs is { Count: > 0 } tokens ? ChatAnswer.Logprobs(tokens) : null;
         if (update.Reasoning.Length > 0)
         {
             await WriteAsync(response, Chunk(update.Choice, new ChunkDelta(ReasoningContent: update.Reasoning)), aborted);

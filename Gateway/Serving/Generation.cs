@@ -1,0 +1,13 @@
+using Verge.Orleans.Grains.Abstractions.Inference;
+using Verge.Orleans.Grains.Abstractions.Sessions;
+
+namespace Verge.Orleans.Gateway.Serving;
+
+/// <summary>
+/// An accepted generation: its events (after the worker's Accepted event), the chat session its turn
+/// goes to, if any, and how to start it again while the client has seen nothing.
+/// </summary>
+internal sealed record Generation(
+    IAsyncEnumerator<GenerationEvent> Events,
+    SessionRecording? Session,
+    Func<Task<IAsyncEnumerator<GenerationEvent>>> Restart);

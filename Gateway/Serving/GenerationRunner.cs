@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using Verge.Orleans.Gateway.Operations;
+using Verge.Orleans.Gateway.OpenAi;
+using Verge.Orleans.Grains.Abstractions.Grains;
+using Verge.Orleans.Grains.Abstractions.Inference;
+using Verge.Orleans.Grains.Abstractions.Sessions;
+
+namespace Verge.Orleans.Gateway.Serving;
+
+/// <summary>
+/// Runs one generation for any API family (chat completions, and the adapters built on it): the
+/// assistant plans it, a worker accepts it, and its events are handed out observed by the serving
+/// metrics. A worker lost before it accepted (its silo died or is draining) costs the client nothing:
+/// the request is planned again.
+/// </summary>
+internal sealed class GenerationRunner(IGrainFactory grains, ServingMetrics metrics, ILogger<GenerationRunner> logger)
+{
+    /// <summary>
+    /// Plans <paramref name="request"/> on <paramref name="assistant"/> and waits until a worker accepts it.
+    /// Everything that refuses the request (unknown assistant, prompt too long, capacity) throws here,
+    /// before any token. <paramref name="streamed"/> says whether the client will see tokens as they come.
+    /// </summary>
+    public async Task<Generation> StartAsync(
+        string assistant, GenerationRequest request, SessionRequest? session, string requestId, bool streamed, CancellationToken aborted)
+    {
+        var arrived = Stopwatch.GetTimestamp();
+        var (events, recording) = await AcceptAsync(assistant, request, session, aborted);
+        return new Generation(
+            metrics.Observe(events, assistant, arrived, requestId, retried: !streamed),
+            recording,
+            async () => metrics.Observe((await AcceptAsync(assistant, request, session, aborted)).Events, assistant, arrived, requestId, retried: true));
+    }
+
+    /// <summary>Counts a request refused before it started, under its status.</summary>
+    public void Refused(string assistant, int status) => metrics.Refused(assistant, status);
+
+    /// <summary>
+    /// Collects a whole answer of <paramref name="choices"/> choices. The client has seen nothing yet, so
+    /// a worker lost mid-answer is replaced and the answer generated again. <paramref name="completing"/>
+    /// runs once the answer is complete, before it is returned (a chat session stores its turn there).
+    /// </summary>
+    public async Task<CompletionAccumulator> CollectAsync(Generation generation, int choices, Func<CompletionAccumulator, Task>? completing = null)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var events = generation.Events;
+        while (true)
+        {
+            try
+            {
+                return await CollectOnceAsync(events, choices, completing);
+            }
+            catch (Exception error) when (Failover.MayRetry(error, started, CancellationToken.None))
+            {
+                events = await generation.Restart();
+            }
+        }
+    }
+
+    private static async Task<CompletionAccumulator> CollectOnceAsync(IAsyncEnumerator<GenerationEvent> events, int choices, Func<CompletionAccumulator, Task>? completing)
+    {
+        var answer = new CompletionAccumulator(choices);
+        try
+        {
+            while (!answer.Complete && await events.MoveNextAsync())
+            {
+                answer.Add(events.Current);
+            }
+
+            if (!answer.Complete)
+            {
+                throw new InvalidOperationException("The worker's stream ended without a result.");
+            }
+
+            if (completing is not null)
+            {
+                await completing(answer);
+            }
+
+            return answer;
+        }
+        finally
+        {
+            await Failover.DisposeQuietlyAsync(events);
+        }
+    }
+
+    private async Task<(IAsyncEnumerator<GenerationEvent> Events, SessionRecording? Session)> AcceptAsync(
+        string assistant, GenerationRequest request, SessionRequest? session, CancellationToken aborted)
+    {
+        var started = Stopwatch.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
+        {
+            IAsyncEnumerator<GenerationEvent>? events = null;
+            try
+            {
+                var planner = grains.GetGrain<IAssistantGrain>(assistant);
+                var plan = await (session is null ? planner.PlanAsync(request) : planner.PlanInSessionAsync(request, session));
+                events = grains.GetGrain<IModelWorkerGrain>(plan.Worker).GenerateAsync(plan.Request, aborted).GetAsyncEnumerator(aborted);
+                if (!await events.MoveNextAsync() || events.Current.Kind != GenerationEventKind.Accepted)
+                {
+                    throw new InvalidOperationException("The worker ended the stream before accepting the request.");
+                }
+
+                return (events, plan.Session);
+            }
+            catch (Exception error) when (Failover.MayRetry(error, started, aborted))
+            {
+                logger.LogWarning("Attempt {Attempt} for {Assistant} failed ({Error}); retrying", attempt, assistant, error.Message);
+                await Failover.DisposeQuietlyAsync(events);
+                await Failover.BackOffAsync(attempt, aborted);
+            }
+        }
+    }
+}
