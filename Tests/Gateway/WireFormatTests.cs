@@ -119,6 +119,51 @@ public sealed class WireFormatTests(GatewayFixture gateway)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public async Task AStreamedToolCallComesAsAnIdAndNameChunkThenArgumentsWithReasoningAndContentApart()
+    {
+        var events = await StreamAsync($$$$"""{"model":"verge-demo","stream":true,"temperature":0,"messages":{{{{Hello}}}},"tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}}],"tool_choice":"required"}""");
+
+        var deltas = events[..^1].Select(e => JsonDocument.Parse(e).RootElement.GetProperty("choices")[0].GetProperty("delta")).ToList();
+        Assert.All(deltas, d => Assert.True(d.EnumerateObject().Count(p => p.Name is "content" or "reasoning_content" or "tool_calls" && p.Value.ValueKind != JsonValueKind.Null && p.Value.ToString() != "") <= 1));
+        var calls = deltas.Where(d => d.TryGetProperty("tool_calls", out _)).Select(d => d.GetProperty("tool_calls").EnumerateArray().Single()).ToList();
+        Assert.Equal(2, calls.Count);
+        Assert.Equal("function", calls[0].GetProperty("type").GetString());
+        Assert.Equal("get_weather", calls[0].GetProperty("function").GetProperty("name").GetString());
+        Assert.StartsWith("call_", calls[0].GetProperty("id").GetString());
+        Assert.False(calls[1].TryGetProperty("id", out _));
+        Assert.Equal(ScriptedModel.ToolArguments, calls[1].GetProperty("function").GetProperty("arguments").GetString());
+        Assert.Equal("tool_calls", JsonDocument.Parse(events[^2]).RootElement.GetProperty("choices")[0].GetProperty("finish_reason").GetString());
+    }
+
+    [Fact]
+    public async Task StreamedLogprobsRideWithTheirTextAndEveryChoiceStreamsUnderItsIndex()
+    {
+        var events = await StreamAsync($$"""{"model":"verge-demo","stream":true,"temperature":0,"n":2,"logprobs":true,"top_logprobs":2,"messages":{{Hello}}}""");
+
+        var choices = events[..^1].Select(e => JsonDocument.Parse(e).RootElement.GetProperty("choices")[0]).ToList();
+        foreach (var index in new[] { 0, 1 })
+        {
+            var mine = choices.Where(c => c.GetProperty("index").GetInt32() == index).ToList();
+            Assert.Equal("assistant", mine[0].GetProperty("delta").GetProperty("role").GetString());
+            Assert.Equal(ScriptedModel.Answer, string.Concat(mine.Select(c => Text(c.GetProperty("delta"), "content"))));
+            Assert.Single(mine, c => c.GetProperty("finish_reason").ValueKind == JsonValueKind.String);
+            var tokens = mine.Where(c => c.GetProperty("logprobs").ValueKind == JsonValueKind.Object)
+                .SelectMany(c => c.GetProperty("logprobs").GetProperty("content").EnumerateArray()).ToList();
+            Assert.EndsWith(ScriptedModel.Answer, string.Concat(tokens.Select(t => t.GetProperty("token").GetString())));
+            Assert.All(tokens, t => Assert.Equal(2, t.GetProperty("top_logprobs").GetArrayLength()));
+        }
+    }
+
+    [Fact]
+    public async Task UsageCountsReasoningTokens()
+    {
+        using var response = await gateway.Client().PostAsync("/v1/chat/completions", Json($$"""{"model":"verge-demo","temperature":0,"messages":{{Hello}}}"""));
+
+        var usage = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("usage");
+        Assert.Equal(8, usage.GetProperty("completion_tokens_details").GetProperty("reasoning_tokens").GetInt32());
+    }
+
     private static string Text(JsonElement delta, string name) =>
         delta.TryGetProperty(name, out var value) ? value.GetString() ?? "" : "";
 
