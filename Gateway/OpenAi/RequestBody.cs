@@ -19,6 +19,10 @@ internal static partial class RequestBody
         {
             body = await JsonSerializer.DeserializeAsync(request.Body, type, cancellationToken);
         }
+        catch (JsonException error) when (error.InnerException is { } inner && inner.Message.Contains("UTF-", StringComparison.Ordinal))
+        {
+            throw NotUtf8();
+        }
         catch (JsonException error) when (error.Path is { } path && ConversionFailure().Match(error.Message) is { Success: true } failure)
         {
             var param = ParamOf(path);
@@ -32,12 +36,14 @@ internal static partial class RequestBody
         }
         catch (Exception error) when (error is InvalidOperationException or DecoderFallbackException or ArgumentException)
         {
-            // Lone surrogates and invalid UTF-8 inside strings surface as these, not as JsonException.
-            throw new RequestValidationException("The request body is not valid UTF-8 JSON text.", null, "invalid_json");
+            throw NotUtf8();
         }
 
         return body ?? throw new RequestValidationException("The request body must be a JSON object.", null);
     }
+
+    // Lone surrogates and invalid UTF-8 inside strings surface as these, alone or inside a JsonException.
+    private static RequestValidationException NotUtf8() => new("The request body is not valid UTF-8 JSON text.", null, "invalid_json");
 
     /// <summary><c>$.messages[3].content</c> → <c>messages[3].content</c>; the body itself → null.</summary>
     private static string? ParamOf(string path)
