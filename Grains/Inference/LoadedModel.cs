@@ -117,10 +117,22 @@ internal sealed class LoadedModel : IDisposable
         return new RenderedPrompt([.. tokens], Thinks && !disableThink && OpensThought(rendered));
     }
 
-    // llama.cpp's own rendering of the templates it knows (ChatML, Llama 3, ...), by the template's name.
+    // llama.cpp's own rendering of the templates it recognises (ChatML, Llama 3, ...); ChatML when it recognises none.
     private string BuiltIn(IReadOnlyList<ChatMessage> messages, PromptText text)
     {
-        var template = new LLamaTemplate(Weights, strict: false) { AddAssistant = true };
+        try
+        {
+            return Apply(new LLamaTemplate(Weights, strict: false), messages, text);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            return Apply(new LLamaTemplate("chatml"), messages, text);
+        }
+    }
+
+    private static string Apply(LLamaTemplate template, IReadOnlyList<ChatMessage> messages, PromptText text)
+    {
+        template.AddAssistant = true;
         foreach (var message in messages)
         {
             template.Add(message.Role, text.Add(message.Content));

@@ -73,6 +73,7 @@ public sealed class ModelTemplateTests
     [Theory]
     [InlineData("broken", "{% if messages %}<|im_start|>{{ unclosed")]
     [InlineData("raising", "{{ raise_exception('System role not supported') }}<|im_start|>")]
+    [InlineData("unknown", "{% for m in messages %}{{ m.content }}{% endfor")]
     public void ATemplateThatCannotBeRenderedFallsBackToTheBuiltInOneAndSaysSoOnce(string name, string template)
     {
         var path = Path.Combine(Path.GetTempPath(), $"verge-tests-{Environment.ProcessId}", $"{name}-template.gguf");
