@@ -3,7 +3,8 @@ using Verge.Orleans.Grains.Abstractions.Identity;
 namespace Verge.Orleans.Gateway.Admin;
 
 /// <summary>Body of <c>POST/PUT /api/v1/users</c>.</summary>
-internal sealed record UserRequest(string? Name, UserType Type = UserType.Normal, bool Admin = false, bool Enabled = true, IReadOnlyList<string>? AllowedAssistants = null);
+internal sealed record UserRequest(
+    string? Name, UserType Type = UserType.Normal, bool Admin = false, bool Enabled = true, IReadOnlyList<string>? AllowedAssistants = null, double Weight = 1);
 
 /// <summary>Body of <c>POST/PUT /api/v1/users/{user}/keys</c>.</summary>
 internal sealed record KeyRequest(

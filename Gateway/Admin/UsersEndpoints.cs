@@ -23,6 +23,11 @@ internal static class UsersEndpoints
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["name"] = ["A user needs a name."] });
         }
 
+        if (Validate(body) is { } invalid)
+        {
+            return invalid;
+        }
+
         var user = await grains.GetGrain<IUserGrain>(body.Name).CreateAsync(ToSpec(body, body.Name));
         return Results.Created($"/api/v1/users/{Uri.EscapeDataString(user.Name)}", user);
     }
@@ -33,7 +38,7 @@ internal static class UsersEndpoints
             : throw ServingException.NotFound($"User '{user}'"));
 
     public static async Task<IResult> UpdateAsync(HttpContext http, IGrainFactory grains, string user, UserRequest body) =>
-        AdminGuard.RequireAdmin(http) ?? Results.Ok(await grains.GetGrain<IUserGrain>(user).UpdateAsync(ToSpec(body, user)));
+        AdminGuard.RequireAdmin(http) ?? Validate(body) ?? Results.Ok(await grains.GetGrain<IUserGrain>(user).UpdateAsync(ToSpec(body, user)));
 
     public static async Task<IResult> DeleteAsync(HttpContext http, IGrainFactory grains, string user)
     {
@@ -91,8 +96,14 @@ internal static class UsersEndpoints
         return errors.Count == 0 ? null : Results.ValidationProblem(errors);
     }
 
-    private static UserSpec ToSpec(UserRequest body, string name) =>
-        new() { Name = name, Type = body.Type, Admin = body.Admin, Enabled = body.Enabled, AllowedAssistants = body.AllowedAssistants };
+    private static IResult? Validate(UserRequest body) =>
+        body.Weight is >= 0.01 and <= 100 ? null
+            : Results.ValidationProblem(new Dictionary<string, string[]> { ["weight"] = ["A user's weight is from 0.01 to 100 (1 is everyone's default)."] });
+
+    private static UserSpec ToSpec(UserRequest body, string name) => new()
+    {
+        Name = name, Type = body.Type, Admin = body.Admin, Enabled = body.Enabled, AllowedAssistants = body.AllowedAssistants, Weight = body.Weight,
+    };
 
     private static ApiKeySettings ToSettings(KeyRequest body) => new()
     {

@@ -21,6 +21,7 @@ public static class OpenAiApiExtensions
         builder.Services.AddOptions<ChatRequestLimits>().BindConfiguration(ChatRequestLimits.Section)
             .Validate(limits => limits.MaxChoices >= 1 && limits.MaxTools >= 0, $"{ChatRequestLimits.Section}: MaxChoices must be at least 1 and MaxTools not negative.")
             .ValidateOnStart();
+        builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<GenerationRunner>();
         builder.Services.AddExceptionHandler<OpenAiExceptionHandler>();
         return builder;

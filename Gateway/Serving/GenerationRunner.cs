@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Verge.Orleans.Gateway.Operations;
 using Verge.Orleans.Gateway.OpenAi;
 using Verge.Orleans.Grains.Abstractions.Grains;
+using Verge.Orleans.Grains.Abstractions.Identity;
 using Verge.Orleans.Grains.Abstractions.Inference;
 using Verge.Orleans.Grains.Abstractions.Sessions;
 
@@ -13,7 +14,7 @@ namespace Verge.Orleans.Gateway.Serving;
 /// metrics. A worker lost before it accepted (its silo died or is draining) costs the client nothing:
 /// the request is planned again.
 /// </summary>
-internal sealed class GenerationRunner(IGrainFactory grains, ServingMetrics metrics, ILogger<GenerationRunner> logger)
+internal sealed class GenerationRunner(IGrainFactory grains, ServingMetrics metrics, IHttpContextAccessor http, ILogger<GenerationRunner> logger)
 {
     /// <summary>
     /// Plans <paramref name="request"/> on <paramref name="assistant"/> and waits until a worker accepts it.
@@ -24,6 +25,12 @@ internal sealed class GenerationRunner(IGrainFactory grains, ServingMetrics metr
         string assistant, GenerationRequest request, SessionRequest? session, string requestId, bool streamed, CancellationToken aborted)
     {
         var arrived = Stopwatch.GetTimestamp();
+        if (http.HttpContext?.Features.Get<ApiKeyGrant>() is { } grant)
+        {
+            // Workers share their slots fairly between the users (and keys) whose requests wait.
+            request = request with { User = grant.User, Key = grant.KeyId, Weight = grant.Weight };
+        }
+
         var (events, recording) = await AcceptAsync(assistant, request, session, aborted);
         return new Generation(
             metrics.Observe(events, assistant, arrived, requestId, retried: !streamed),

@@ -18,4 +18,7 @@ public sealed record ApiKeyGrant
 
     /// <summary>Assistants usable with this key (user's and key's lists combined); null means all.</summary>
     [Id(6)] public IReadOnlyList<string>? AllowedAssistants { get; init; }
+
+    /// <summary>The user's scheduling weight (<see cref="UserSpec.Weight"/>).</summary>
+    [Id(7)] public double Weight { get; init; } = 1;
 }

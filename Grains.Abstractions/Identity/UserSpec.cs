@@ -16,4 +16,7 @@ public sealed record UserSpec
     [Id(4)] public IReadOnlyList<string>? AllowedAssistants { get; init; }
 
     [Id(5)] public DateTimeOffset Created { get; init; }
+
+    /// <summary>The user's share of a worker when requests wait (priority): twice the weight, twice the turns. 0.01–100.</summary>
+    [Id(6)] public double Weight { get; init; } = 1;
 }

@@ -69,4 +69,13 @@ public sealed record GenerationRequest
 
     /// <summary>Extra variables for the model's chat template (<c>chat_template_kwargs</c>), as a JSON object text.</summary>
     [Id(22)] public string? TemplateArguments { get; init; }
+
+    /// <summary>Who asks (user name), for fair scheduling between users; set by the gateway from the key.</summary>
+    [Id(30)] public string User { get; init; } = "";
+
+    /// <summary>The key's id, for fairness between one user's keys.</summary>
+    [Id(31)] public string Key { get; init; } = "";
+
+    /// <summary>The user's scheduling weight (priority).</summary>
+    [Id(32)] public double Weight { get; init; } = 1;
 }

@@ -70,6 +70,7 @@ internal sealed class ApiKeyGrain(
             KeyId = key.Id,
             User = user.Name,
             Admin = user.Admin,
+            Weight = user.Weight,
             Expires = settings.ExpirationType == ExpirationType.SetDate ? settings.Expires : null,
             IpAllowList = settings.IpAllowList,
             IpDenyList = settings.IpDenyList,

@@ -23,7 +23,7 @@ internal sealed partial class InferenceEngine : IDisposable
     private readonly ILogger _logger;
     private readonly Sequence?[] _slots;
     private readonly SlotCache _cache;
-    private readonly ConcurrentQueue<Request> _waiting = new();
+    private readonly FairQueue<Request> _waiting = new();
     private readonly ManualResetEventSlim _wake = new();
     private readonly LLamaBatch _batch = new();
     private readonly Thread _thread;
@@ -66,8 +66,9 @@ internal sealed partial class InferenceEngine : IDisposable
     /// <summary>
     /// Queues a prompt. The returned channel yields deltas and one Finished event per choice, then
     /// completes; cancelling <paramref name="cancellationToken"/> frees the request's slots at the next step.
+    /// Waiting requests take free slots fairly between <paramref name="requester"/>s (see <see cref="FairQueue{T}"/>).
     /// </summary>
-    public ChannelReader<GenerationEvent> Submit(LLamaToken[] prompt, SamplingSettings settings, CancellationToken cancellationToken)
+    public ChannelReader<GenerationEvent> Submit(LLamaToken[] prompt, SamplingSettings settings, CancellationToken cancellationToken, Requester? requester = null)
     {
         if (_stopping || _draining)
         {
@@ -105,7 +106,8 @@ internal sealed partial class InferenceEngine : IDisposable
             Closed();
         });
         request.Output.Completion.ContinueWith(_ => Closed(), TaskScheduler.Default);
-        _waiting.Enqueue(request);
+        var who = requester ?? Requester.Anonymous;
+        _waiting.Enqueue(request, who.User, who.Key, Cost(prompt, settings), who.Weight);
         _wake.Set();
         return request.Output;
     }
@@ -126,6 +128,11 @@ internal sealed partial class InferenceEngine : IDisposable
     }
 
     private int FreeSlots => _slots.Length - Volatile.Read(ref _busy);
+
+    // What a request will take, in tokens: its prompt and, per choice, its answer up to a typical length
+    // (a max_tokens of "the rest of the context" must not make a short chat look huge).
+    private static double Cost(LLamaToken[] prompt, SamplingSettings settings) =>
+        prompt.Length + (double)Math.Min(settings.MaxTokens, 256) * settings.N;
 
     private void Run()
     {

@@ -64,7 +64,7 @@ internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<Model
         var settings = RequestSettings.For(request, model, prompt);
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var span = EngineTracing.StartGenerate(Key, prompt.Tokens.Length);
-        var output = engine.Submit(prompt.Tokens, settings, abandon.Token);
+        var output = engine.Submit(prompt.Tokens, settings, abandon.Token, new Requester(request.User, request.Key, request.Weight));
         try
         {
             yield return new GenerationEvent(GenerationEventKind.Accepted, PromptTokens: prompt.Tokens.Length);

@@ -1,0 +1,97 @@
+using Verge.Orleans.Grains.Inference;
+using static Verge.Orleans.Tests.Inference.EngineRuns;
+
+namespace Verge.Orleans.Tests.Inference;
+
+/// <summary>Fair scheduling between users and keys: the queue as a plain type, then an engine with one slot.</summary>
+public sealed class FairSchedulingTests
+{
+    [Fact]
+    public void ALightUsersRequestGoesWithinTheNextTwoWhateverTheHeavyBacklog()
+    {
+        var queue = new FairQueue<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            queue.Enqueue($"heavy-{i}", "heavy", "k", cost: 100, weight: 1);
+        }
+
+        queue.TryDequeue(out var running);
+        queue.Enqueue("light", "light", "k", cost: 100, weight: 1);
+
+        Assert.Equal("heavy-0", running);
+        Assert.Contains("light", Drain(queue).Take(2));
+    }
+
+    [Fact]
+    public void AUserOfWeightTwoGetsTwiceTheTurns()
+    {
+        var queue = new FairQueue<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            queue.Enqueue("a", "a", "k", cost: 10, weight: 2);
+            queue.Enqueue("b", "b", "k", cost: 10, weight: 1);
+        }
+
+        var first = Drain(queue).Take(30).ToList();
+
+        Assert.Equal(20, first.Count(x => x == "a"));
+        Assert.Equal(10, first.Count(x => x == "b"));
+    }
+
+    [Fact]
+    public void OneUsersKeysTakeTurnsAndEachKeyKeepsItsOrder()
+    {
+        var queue = new FairQueue<string>();
+        foreach (var item in new[] { "ci-1", "ci-2", "ci-3", "ci-4", "laptop-1" })
+        {
+            queue.Enqueue(item, "team", item.Split('-')[0], cost: 10, weight: 1);
+        }
+
+        Assert.Equal(["ci-1", "laptop-1", "ci-2", "ci-3", "ci-4"], Drain(queue));
+    }
+
+    [Fact]
+    public void RequestsOfOneFlowKeepTheirOrder()
+    {
+        var queue = new FairQueue<int>();
+        foreach (var (item, cost) in new[] { (1, 500.0), (2, 1.0), (3, 50.0) })
+        {
+            queue.Enqueue(item, "u", "k", cost, weight: 1);
+        }
+
+        Assert.True(queue.TryPeek(out var head));
+        Assert.Equal(1, head);
+        Assert.Equal([1, 2, 3], Drain(queue));
+        Assert.Equal(0, queue.Count);
+    }
+
+    [Fact]
+    public async Task WithOneSlotALightUserIsAdmittedWithinTheNextTwoAdmissions()
+    {
+        using var model = LoadedModel.Load(TestModels.ScriptedPath);
+        using var engine = Engine(model, parallel: 1);
+        var prompt = Prompt(model);
+        var settings = new SamplingSettings { Temperature = 0, MaxTokens = 4 };
+        var finished = new List<string>();
+        Task Track(string name, Requester who) =>
+            Collect(engine.Submit(prompt, settings, CancellationToken.None, who)).ContinueWith(_ => { lock (finished) { finished.Add(name); } }, TaskScheduler.Default);
+
+        var heavy = Enumerable.Range(0, 20).Select(i => Track($"heavy-{i}", new Requester("heavy", "k1", 1))).ToList();
+        var light = Track("light", new Requester("light", "k2", 1));
+        await Task.WhenAll([.. heavy, light]);
+
+        // With one slot requests run one after another: the order they finish in is the order they were admitted.
+        Assert.InRange(finished.IndexOf("light"), 0, 2);
+    }
+
+    private static List<T> Drain<T>(FairQueue<T> queue)
+    {
+        var items = new List<T>();
+        while (queue.TryDequeue(out var item))
+        {
+            items.Add(item);
+        }
+
+        return items;
+    }
+}
