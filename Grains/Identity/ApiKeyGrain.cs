@@ -70,7 +70,7 @@ internal sealed class ApiKeyGrain(
             KeyId = key.Id,
             User = user.Name,
             Admin = user.Admin,
-            Weight = user.Weight,
+            Weight = user.Weight > 0 ? user.Weight : 1, // users stored before weights existed read back as 0
             Expires = settings.ExpirationType == ExpirationType.SetDate ? settings.Expires : null,
             IpAllowList = settings.IpAllowList,
             IpDenyList = settings.IpDenyList,
