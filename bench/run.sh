@@ -15,9 +15,11 @@ dotnet Gateway/bin/Release/net10.0/linux-x64/Verge.Orleans.Gateway.dll \
   --Urls "http://127.0.0.1:$port" --Verge:DataDirectory "$work" --Verge:BootstrapAdminKey "$key" --Verge:Cluster:Storage Memory \
   --Verge:Models:0:Name bench --Verge:Models:0:Path "$model" --Verge:Models:0:Parallel 8 \
   --Verge:Models:0:ContextSize 1024 --Verge:Models:0:Cores "$(nproc)" \
+  --Verge:Models:1:Name bench4 --Verge:Models:1:Path "$model" --Verge:Models:1:Parallel 4 \
+  --Verge:Models:1:ContextSize 512 --Verge:Models:1:Cores "$(nproc)" --Verge:Models:1:MaxQueue 64 \
   --Verge:Silo:SiloPort 21111 --Verge:Silo:GatewayPort 23000 --Logging:LogLevel:Default Warning &
 gateway=$!
 trap 'kill $gateway 2>/dev/null; wait $gateway 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf -H "Authorization: Bearer $key" "http://127.0.0.1:$port/v1/models" >/dev/null && break; sleep 0.2; done
 
-dotnet bench/Bench/bin/Release/net10.0/linux-x64/Verge.Orleans.Bench.dll "$model" "http://127.0.0.1:$port/v1" bench "$key" "${BENCH_TOKENS:-128}"
+dotnet bench/Bench/bin/Release/net10.0/linux-x64/Verge.Orleans.Bench.dll "$model" "http://127.0.0.1:$port/v1" bench "$key" "${BENCH_TOKENS:-128}" bench4

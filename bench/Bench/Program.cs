@@ -6,7 +6,7 @@ using Verge.Orleans.Bench;
 using Verge.Orleans.Grains.Abstractions.Inference;
 using Verge.Orleans.Grains.Inference;
 
-// usage: Bench <model.gguf> <gateway base url incl. /v1> <assistant> <api key> [tokens]
+// usage: Bench <model.gguf> <gateway base url incl. /v1> <assistant> <api key> [tokens] [4-slot assistant for the fairness figure]
 var (modelPath, baseUrl, assistant, key) = (args[0], args[1], args[2], args[3]);
 var tokens = args.Length > 4 ? int.Parse(args[4]) : 128;
 using var http = new HttpClient { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(10) };
@@ -33,12 +33,12 @@ async Task<Run> InProcessAsync()
 }
 
 // A plain SSE reader: the figure is the server's path, not a client library's parsing cost.
-async Task<Run> HttpAsync(string messages = """[{"role":"user","content":"Write a story."}]""", int? maxTokens = null, string extra = "")
+async Task<Run> HttpAsync(string messages = """[{"role":"user","content":"Write a story."}]""", int? maxTokens = null, string extra = "", string? model = null, HttpClient? client = null)
 {
     var clock = new StreamClock();
-    var body = $$"""{"model":"{{assistant}}","stream":true,"temperature":0,"ignore_eos":true,"max_tokens":{{maxTokens ?? tokens}},"messages":{{messages}}{{extra}}}""";
+    var body = $$"""{"model":"{{model ?? assistant}}","stream":true,"temperature":0,"ignore_eos":true,"max_tokens":{{maxTokens ?? tokens}},"messages":{{messages}}{{extra}}}""";
     using var request = new HttpRequestMessage(HttpMethod.Post, "chat/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-    using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+    using var response = await (client ?? http).SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
     response.EnsureSuccessStatusCode();
     using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
     while (await reader.ReadLineAsync() is { } line)
@@ -103,6 +103,50 @@ for (var round = 0; round < 3; round++)
 }
 
 Console.WriteLine($"next turn of a conversation (430-character system prompt): time to first token {Median(cold) * 1000:F0} ms cold, {Median(warm) * 1000:F0} ms with the prefix cached ({Median(cold) / Median(warm):F1}x)");
+
+// Fairness: a light user's time to first token on a 4-slot worker, alone and while a heavy user keeps 16 requests in flight.
+if (args.Length > 5)
+{
+    using var light = new HttpClient { BaseAddress = http.BaseAddress, Timeout = http.Timeout };
+    light.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await LightKeyAsync());
+    var fairModel = args[5];
+    async Task<List<double>> LightTurnsAsync()
+    {
+        var ttft = new List<double>();
+        for (var i = 0; i < 7; i++)
+        {
+            ttft.Add((await HttpAsync(maxTokens: 16, model: fairModel, client: light, messages: $$"""[{"role":"user","content":"Light question {{i}}."}]""")).TimeToFirstToken);
+        }
+
+        return ttft;
+    }
+
+    var alone = Median(await LightTurnsAsync());
+    using var stop = new CancellationTokenSource();
+    var heavy = Enumerable.Range(0, 16).Select(async i =>
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            await HttpAsync(maxTokens: 64, model: fairModel, messages: $$"""[{"role":"user","content":"Heavy work {{i}}."}]""");
+        }
+    }).ToList();
+    await Task.Delay(TimeSpan.FromSeconds(3));
+    var contended = Median(await LightTurnsAsync());
+    stop.Cancel();
+    await Task.WhenAll(heavy);
+    Console.WriteLine($"fairness, 4 slots: light user's TTFT p50 {alone * 1000:F0} ms alone, {contended * 1000:F0} ms beside 16 heavy requests in flight, ratio {contended / alone:F2} (target <= 2)");
+}
+
 return 0;
+
+// A normal user with a key of its own, made through the admin API.
+async Task<string> LightKeyAsync()
+{
+    var user = $"bench-light-{Guid.NewGuid():N}"[..24];
+    (await http.PostAsync(new Uri(http.BaseAddress!, "/api/v1/users"), new StringContent($$"""{"name":"{{user}}"}""", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+    var created = await http.PostAsync(new Uri(http.BaseAddress!, $"/api/v1/users/{user}/keys"), new StringContent("""{"name":"bench"}""", Encoding.UTF8, "application/json"));
+    created.EnsureSuccessStatusCode();
+    return System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("key").GetString()!;
+}
 
 static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
