@@ -60,21 +60,28 @@ internal static class OutputGrammar
     private static string Calls(GbnfBuilder builder, ToolCallFormat format, IReadOnlyList<ToolDefinition> allowed, IReadOnlyList<ToolDefinition> declared, bool parallel)
     {
         var space = builder.Primitive("space");
-        var alternatives = allowed.Select(tool =>
+        string Arguments(ToolDefinition tool) =>
+            Schema(builder, tool.Parameters, tool.Name + "-arguments", $"tools[{IndexOf(declared, tool)}].function.parameters");
+        var open = GbnfBuilder.Literal(format.Open);
+        var close = format.Close is null ? "" : GbnfBuilder.Literal(format.Close);
+        if (format.Body == ToolCallBody.DeepSeek)
         {
-            var arguments = Schema(builder, tool.Parameters, tool.Name + "-arguments", $"tools[{IndexOf(declared, tool)}].function.parameters");
-            return $"\"{{\" {space} \"\\\"name\\\"\" {space} \":\" {space} {GbnfBuilder.Literal(Quoted(tool.Name))} {space} \",\" {space} "
-                + $"{GbnfBuilder.Literal($"\"{format.ArgumentsKey}\"")} {space} \":\" {space} {arguments} \"}}\" {space}";
-        });
+            var delimited = allowed.Select(tool => $"{GbnfBuilder.Literal(ToolCallFormat.DeepSeekCallStart + tool.Name + ToolCallFormat.DeepSeekArgumentsStart)} "
+                + $"{Arguments(tool)} {GbnfBuilder.Literal(ToolCallFormat.DeepSeekCallEnd)}");
+            var one = builder.AddRule("tool-call", string.Join(" | ", delimited.Select(a => $"({a})")));
+            return builder.AddRule("tool-calls", $"{open} {one}{(parallel ? $" ({one})*" : "")} {close}");
+        }
+
+        var alternatives = allowed.Select(tool =>
+            $"\"{{\" {space} \"\\\"name\\\"\" {space} \":\" {space} {GbnfBuilder.Literal(Quoted(tool.Name))} {space} \",\" {space} "
+            + $"{GbnfBuilder.Literal($"\"{format.ArgumentsKey}\"")} {space} \":\" {space} {Arguments(tool)} \"}}\" {space}");
         var call = builder.AddRule("tool-call", string.Join(" | ", alternatives.Select(a => $"({a})")));
         if (format.Bare)
         {
             return call;
         }
 
-        var open = GbnfBuilder.Literal(format.Open);
-        var close = format.Close is null ? "" : GbnfBuilder.Literal(format.Close);
-        if (format.ArrayBody)
+        if (format.Body == ToolCallBody.Array)
         {
             var list = parallel ? $"\"[\" {space} {call} (\",\" {space} {call})* \"]\"" : $"\"[\" {space} {call} \"]\"";
             return builder.AddRule("tool-calls", $"{open} {space} {list} {space} {close}");

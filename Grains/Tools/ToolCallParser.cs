@@ -127,13 +127,16 @@ internal sealed class ToolCallParser(ToolCallFormat format)
         return "";
     }
 
-    private List<(string Name, string Arguments)>? Parse(string body)
+    private List<(string Name, string Arguments)>? Parse(string body) =>
+        format.Body == ToolCallBody.DeepSeek ? ParseDeepSeek(body) : ParseJson(body);
+
+    private List<(string Name, string Arguments)>? ParseJson(string body)
     {
         try
         {
             using var document = JsonDocument.Parse(body.Trim());
             var root = document.RootElement;
-            var items = format.ArrayBody && root.ValueKind == JsonValueKind.Array ? [.. root.EnumerateArray()] : new[] { root };
+            var items = format.Body == ToolCallBody.Array && root.ValueKind == JsonValueKind.Array ? [.. root.EnumerateArray()] : new[] { root };
             var calls = new List<(string, string)>();
             foreach (var item in items)
             {
@@ -155,6 +158,33 @@ internal sealed class ToolCallParser(ToolCallFormat format)
         {
             return null;
         }
+    }
+
+    private static List<(string Name, string Arguments)>? ParseDeepSeek(string body)
+    {
+        var calls = new List<(string, string)>();
+        foreach (var call in body.Split(ToolCallFormat.DeepSeekCallStart, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var arguments = call.IndexOf(ToolCallFormat.DeepSeekArgumentsStart.Trim('\n'), StringComparison.Ordinal);
+            var end = call.LastIndexOf(ToolCallFormat.DeepSeekCallEnd.Trim('\n'), StringComparison.Ordinal);
+            if (arguments <= 0 || end < arguments)
+            {
+                return null;
+            }
+
+            var json = call[(arguments + ToolCallFormat.DeepSeekArgumentsStart.Trim('\n').Length)..end].Trim();
+            try
+            {
+                using var document = JsonDocument.Parse(json);
+                calls.Add((call[..arguments].Trim(), document.RootElement.GetRawText()));
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+
+        return calls.Count > 0 ? calls : null;
     }
 
     private static string NewId() => "call_" + RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 24);
