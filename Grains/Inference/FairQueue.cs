@@ -33,22 +33,22 @@ internal sealed class FairQueue<T>
         }
     }
 
-    /// <summary>The item that goes next, without taking it.</summary>
-    public bool TryPeek(out T item)
+    /// <summary>The item that goes next (of a user other than <paramref name="exceptUser"/>, when given), without taking it.</summary>
+    public bool TryPeek(out T item, string? exceptUser = null)
     {
         lock (_lock)
         {
-            var next = Head();
+            var next = Head(exceptUser);
             item = next is { } head ? head.Key.Items[0].Item : default!;
             return next is not null;
         }
     }
 
-    public bool TryDequeue(out T item)
+    public bool TryDequeue(out T item, string? exceptUser = null)
     {
         lock (_lock)
         {
-            if (Head() is not { } head)
+            if (Head(exceptUser) is not { } head)
             {
                 item = default!;
                 return false;
@@ -65,12 +65,12 @@ internal sealed class FairQueue<T>
     }
 
     // The user whose next virtual finish is smallest, and that user's key whose head finishes first.
-    private (Flow User, Flow Key)? Head()
+    private (Flow User, Flow Key)? Head(string? exceptUser)
     {
         Flow? user = null;
-        foreach (var candidate in _users.Values)
+        foreach (var (name, candidate) in _users)
         {
-            if (candidate.Tags.Count > 0 && (user is null || candidate.Tags.Peek().Finish < user.Tags.Peek().Finish))
+            if (name != exceptUser && candidate.Tags.Count > 0 && (user is null || candidate.Tags.Peek().Finish < user.Tags.Peek().Finish))
             {
                 user = candidate;
             }

@@ -24,6 +24,7 @@ internal sealed partial class InferenceEngine : IDisposable
     private readonly Sequence?[] _slots;
     private readonly SlotCache _cache;
     private readonly FairQueue<Request> _waiting = new();
+    private readonly ConcurrentDictionary<string, long> _lastAsked = new(); // user → when it last submitted (ms ticks)
     private readonly ManualResetEventSlim _wake = new();
     private readonly LLamaBatch _batch = new();
     private readonly Thread _thread;
@@ -87,7 +88,9 @@ internal sealed partial class InferenceEngine : IDisposable
             throw ServingException.Busy(retryAfterSeconds: 1);
         }
 
-        var request = new Request(prompt, settings, _model);
+        var who = requester ?? Requester.Anonymous;
+        _lastAsked[who.User] = Environment.TickCount64;
+        var request = new Request(prompt, settings, _model, who);
         Interlocked.Increment(ref _unread);
         var counted = 1;
         void Closed()
@@ -106,7 +109,6 @@ internal sealed partial class InferenceEngine : IDisposable
             Closed();
         });
         request.Output.Completion.ContinueWith(_ => Closed(), TaskScheduler.Default);
-        var who = requester ?? Requester.Anonymous;
         _waiting.Enqueue(request, who.User, who.Key, Cost(prompt, settings), who.Weight);
         _wake.Set();
         return request.Output;
@@ -128,6 +130,42 @@ internal sealed partial class InferenceEngine : IDisposable
     }
 
     private int FreeSlots => _slots.Length - Volatile.Read(ref _busy);
+
+    /// <summary>
+    /// The waiting request to admit now, if any: the fair queue's head when its slots are free, unless it
+    /// would take the last free slot while another user asked something within <see cref="OthersWindowMs"/>;
+    /// then the head of the other users' requests, so one user's backlog never holds every slot while
+    /// someone else is around (their next request starts at once instead of waiting for a slot to free).
+    /// </summary>
+    private Request? NextToAdmit()
+    {
+        if (!_waiting.TryPeek(out var head))
+        {
+            return null;
+        }
+
+        if (head.Cancelled || (head.Choices.Length <= FreeSlots && !TakesTheLastSlotFromOthers(head)))
+        {
+            return _waiting.TryDequeue(out var taken) ? taken : null;
+        }
+
+        return head.Choices.Length <= FreeSlots
+            && _waiting.TryPeek(out var other, head.Who.User) && other.Choices.Length <= FreeSlots
+            && _waiting.TryDequeue(out var admitted, head.Who.User) ? admitted : null;
+    }
+
+    private const long OthersWindowMs = 30_000;
+
+    private bool TakesTheLastSlotFromOthers(Request request)
+    {
+        if (_slots.Length < 2 || request.Choices.Length < FreeSlots)
+        {
+            return false;
+        }
+
+        var now = Environment.TickCount64;
+        return _lastAsked.Any(asked => asked.Key != request.Who.User && now - asked.Value < OthersWindowMs);
+    }
 
     // What a request will take, in tokens: its prompt and, per choice, its answer up to a typical length
     // (a max_tokens of "the rest of the context" must not make a short chat look huge).
@@ -172,9 +210,8 @@ internal sealed partial class InferenceEngine : IDisposable
             }
         }
 
-        while (_waiting.TryPeek(out var request) && (request.Cancelled || request.Choices.Length <= FreeSlots))
+        while (NextToAdmit() is { } request)
         {
-            _waiting.TryDequeue(out _);
             Interlocked.Decrement(ref _queued);
             if (request.Cancelled)
             {

@@ -17,8 +17,9 @@ internal sealed class Request
     private int _open;
     private volatile bool _cancelled;
 
-    public Request(LLamaToken[] prompt, SamplingSettings settings, LoadedModel model)
+    public Request(LLamaToken[] prompt, SamplingSettings settings, LoadedModel model, Requester who)
     {
+        Who = who;
         Choices = new Sequence[settings.N];
         _open = settings.N;
         for (var choice = 0; choice < settings.N; choice++)
@@ -45,6 +46,9 @@ internal sealed class Request
             throw new ServingException(400, "invalid_grammar", "The grammar could not be parsed as GBNF with a 'root' rule.", "grammar");
         }
     }
+
+    /// <summary>Who the request is for (fair scheduling).</summary>
+    public Requester Who { get; }
 
     /// <summary>Choice 0 evaluates the prompt; the others start from a copy of its KV.</summary>
     public Sequence[] Choices { get; }
