@@ -8,6 +8,7 @@ internal sealed record AnthropicMessage
 {
     public required string Id { get; init; }
 
+    [JsonPropertyOrder(-1)]
     public string Type => "message";
 
     public string Role => "assistant";
@@ -58,6 +59,7 @@ internal sealed record TokenCount(int InputTokens);
 /// <summary>Anthropic's error body; <see cref="Err"/> carries VergeOS' <c>"Login required"</c> beside it for key errors.</summary>
 internal sealed record AnthropicErrorResponse(AnthropicErrorBody Error, string? Err = null)
 {
+    [JsonPropertyOrder(-1)]
     public string Type => "error";
 }
 

@@ -5,17 +5,20 @@ namespace Verge.Orleans.Gateway.Anthropic.Contracts;
 /// <summary><c>message_start</c>: the message with no content yet.</summary>
 internal sealed record MessageStartEvent(AnthropicMessage Message)
 {
+    [JsonPropertyOrder(-1)]
     public string Type => "message_start";
 }
 
 /// <summary><c>content_block_start</c>: an empty block of its kind (a <c>tool_use</c> with its id, name and <c>{}</c>).</summary>
 internal sealed record ContentBlockStartEvent(int Index, ContentBlock ContentBlock)
 {
+    [JsonPropertyOrder(-1)]
     public string Type => "content_block_start";
 }
 
 internal sealed record ContentBlockDeltaEvent(int Index, BlockDelta Delta)
 {
+    [JsonPropertyOrder(-1)]
     public string Type => "content_block_delta";
 }
 
@@ -33,12 +36,14 @@ internal sealed record BlockDelta(string Type)
 
 internal sealed record ContentBlockStopEvent(int Index)
 {
+    [JsonPropertyOrder(-1)]
     public string Type => "content_block_stop";
 }
 
 /// <summary><c>message_delta</c>: how the message ended, and its final usage.</summary>
 internal sealed record MessageDeltaEvent(MessageDelta Delta, AnthropicUsage Usage)
 {
+    [JsonPropertyOrder(-1)]
     public string Type => "message_delta";
 }
 
