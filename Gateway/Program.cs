@@ -20,6 +20,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapVergeOperations();
 app.MapOpenAiApi();
+app.MapAnthropicApi();
 app.MapAdminApi();
 app.Run();
 

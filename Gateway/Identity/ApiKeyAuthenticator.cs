@@ -6,7 +6,7 @@ using Verge.Orleans.Grains.Abstractions.Identity;
 namespace Verge.Orleans.Gateway.Identity;
 
 /// <summary>
-/// Verifies bearer keys against their grains. A verified grant is reused for at most
+/// Verifies API keys against their grains. A verified grant is reused for at most
 /// <see cref="CacheLifetime"/>, so a revoked key or a disabled user stops working on every gateway
 /// within that time; expiry and IP lists are checked on every request.
 /// </summary>
@@ -14,24 +14,20 @@ internal sealed class ApiKeyAuthenticator(IGrainFactory grains, TimeProvider tim
 {
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(1);
 
+    public const string ApiKeyHeader = "x-api-key";
+
     private readonly ConcurrentDictionary<string, (ApiKeyGrant Grant, DateTimeOffset Verified)> _cache = new();
 
     public async Task<(ApiKeyGrant? Grant, int Status)> AuthenticateAsync(HttpContext http)
     {
-        var header = http.Request.Headers[HeaderNames.Authorization].ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return (null, 401);
-        }
-
-        var token = header["Bearer ".Length..].Trim();
-        var id = ApiKeyToken.IdOf(token);
+        var token = TokenOf(http.Request);
+        var id = token is null ? null : ApiKeyToken.IdOf(token);
         if (id is null)
         {
             return (null, 401);
         }
 
-        var hash = ApiKeyToken.Hash(token);
+        var hash = ApiKeyToken.Hash(token!);
         var cacheKey = Convert.ToBase64String(hash);
         var now = time.GetUtcNow();
         var ip = http.Connection.RemoteIpAddress;
@@ -59,5 +55,20 @@ internal sealed class ApiKeyAuthenticator(IGrainFactory grains, TimeProvider tim
         }
 
         return IpRules.Permits(ip, grant.IpAllowList, grant.IpDenyList) ? (grant, 200) : (null, 403);
+    }
+
+    /// <summary>
+    /// The key as <c>Authorization: Bearer</c> (OpenAI's clients) or <c>x-api-key</c> (Anthropic's);
+    /// when both are sent, the bearer key is the one checked.
+    /// </summary>
+    private static string? TokenOf(HttpRequest request)
+    {
+        var header = request.Headers[HeaderNames.Authorization].ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return header["Bearer ".Length..].Trim();
+        }
+
+        return request.Headers[ApiKeyHeader].ToString() is { Length: > 0 } key ? key.Trim() : null;
     }
 }

@@ -1,3 +1,4 @@
+using Verge.Orleans.Gateway.Anthropic;
 using Verge.Orleans.Gateway.OpenAi;
 using Verge.Orleans.Grains.Abstractions.Identity;
 
@@ -12,7 +13,9 @@ internal sealed class ApiKeyFilter(ApiKeyAuthenticator authenticator) : IEndpoin
         var (grant, status) = await authenticator.AuthenticateAsync(http);
         if (grant is null)
         {
-            return status == 403 ? OpenAiErrors.IpForbidden() : OpenAiErrors.LoginRequired();
+            return AnthropicRoute.Serves(http)
+                ? status == 403 ? AnthropicErrors.IpForbidden() : AnthropicErrors.LoginRequired()
+                : status == 403 ? OpenAiErrors.IpForbidden() : OpenAiErrors.LoginRequired();
         }
 
         http.Features.Set(grant);

@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Verge.Orleans.Gateway.Anthropic;
 
 namespace Verge.Orleans.Gateway.OpenAi;
 
-/// <summary>Whatever escapes an endpoint under <c>/v1</c> still answers as an OpenAI error with its proper status.</summary>
+/// <summary>Whatever escapes an endpoint under <c>/v1</c> still answers as an OpenAI error (an Anthropic one on Anthropic's routes) with its proper status.</summary>
 internal sealed class OpenAiExceptionHandler : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -12,7 +13,8 @@ internal sealed class OpenAiExceptionHandler : IExceptionHandler
             return false;
         }
 
-        await OpenAiErrors.ToResult(exception).ExecuteAsync(httpContext);
+        var result = AnthropicRoute.Serves(httpContext) ? AnthropicErrors.ToResult(exception) : OpenAiErrors.ToResult(exception);
+        await result.ExecuteAsync(httpContext);
         return true;
     }
 }

@@ -32,11 +32,24 @@ internal sealed class GenerationRunner(IGrainFactory grains, ServingMetrics metr
         }
 
         var (events, recording) = await AcceptAsync(assistant, request, session, aborted);
+        var promptTokens = events.Current.PromptTokens;
         return new Generation(
             metrics.Observe(events, assistant, arrived, requestId, retried: !streamed),
             recording,
-            async () => metrics.Observe((await AcceptAsync(assistant, request, session, aborted)).Events, assistant, arrived, requestId, retried: true));
+            async () => metrics.Observe((await AcceptAsync(assistant, request, session, aborted)).Events, assistant, arrived, requestId, retried: true),
+            promptTokens);
     }
+
+    /// <summary>
+    /// The prompt tokens <paramref name="request"/> uses on <paramref name="assistant"/>: planned as a
+    /// generation would be (system prompt, think mode, template) and tokenized on the chosen worker.
+    /// </summary>
+    public Task<int> CountTokensAsync(string assistant, GenerationRequest request, CancellationToken aborted) =>
+        Failover.RetryAsync(async () =>
+        {
+            var plan = await grains.GetGrain<IAssistantGrain>(assistant).PlanAsync(request);
+            return await grains.GetGrain<IModelWorkerGrain>(plan.Worker).CountTokensAsync(plan.Request);
+        }, aborted);
 
     /// <summary>Counts a request refused before it started, under its status.</summary>
     public void Refused(string assistant, int status) => metrics.Refused(assistant, status);

@@ -18,6 +18,13 @@ public interface IModelWorkerGrain : IGrainWithStringKey
     [Alias("GenerateAsync")]
     IAsyncEnumerable<GenerationEvent> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The prompt tokens <paramref name="request"/> would use here, rendered and tokenized exactly as
+    /// <see cref="GenerateAsync"/> renders it, without generating.
+    /// </summary>
+    [Alias("CountTokensAsync")]
+    Task<int> CountTokensAsync(GenerationRequest request);
+
     /// <summary>Unloads the worker: running sequences end with an error, and the activation goes away.</summary>
     [Alias("StopAsync")]
     Task StopAsync();

@@ -29,6 +29,9 @@ public sealed record GenerationSummary
     /// <summary>Which of the request's <c>n</c> answers this summary ends (each has its own; prompt figures repeat).</summary>
     [Id(9)] public int Choice { get; init; }
 
+    /// <summary>With <see cref="FinishReason.Stop"/>: the request's stop string that ended the answer, or null for an end-of-generation token.</summary>
+    [Id(10)] public string? StopSequence { get; init; }
+
     /// <summary>Prompt tokens whose KV the worker already held (reused, not evaluated).</summary>
     public int CachedTokens => PromptTokens - PromptEvaluated;
 }

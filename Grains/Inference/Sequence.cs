@@ -148,6 +148,7 @@ internal sealed class Sequence : IDisposable
             QueueMs = Stopwatch.GetElapsedTime(_request.Enqueued, Admitted == 0 ? end : Admitted).TotalMilliseconds,
             Worker = worker,
             Choice = Choice,
+            StopSequence = reason == FinishReason.Stop ? _stops.Matched : null,
         }) { Choice = Choice });
         _request.Completed();
     }

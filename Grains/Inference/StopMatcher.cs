@@ -8,7 +8,10 @@ internal sealed class StopMatcher(IReadOnlyList<string> stops)
 {
     private string _pending = "";
 
-    public bool Stopped { get; private set; }
+    public bool Stopped => Matched is not null;
+
+    /// <summary>The stop string that matched, once one has.</summary>
+    public string? Matched { get; private set; }
 
     /// <summary>Adds text; returns what can be released now. After a match, <see cref="Stopped"/> is true.</summary>
     public string Push(string text)
@@ -20,18 +23,19 @@ internal sealed class StopMatcher(IReadOnlyList<string> stops)
 
         _pending += text;
         var first = -1;
+        string? matched = null;
         foreach (var stop in stops)
         {
             var at = _pending.IndexOf(stop, StringComparison.Ordinal);
             if (at >= 0 && (first < 0 || at < first))
             {
-                first = at;
+                (first, matched) = (at, stop);
             }
         }
 
         if (first >= 0)
         {
-            Stopped = true;
+            Matched = matched;
             var released = _pending[..first];
             _pending = "";
             return released;

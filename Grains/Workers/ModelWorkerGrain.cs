@@ -55,6 +55,12 @@ internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<Model
         return Task.CompletedTask;
     }
 
+    async Task<int> IModelWorkerGrain.CountTokensAsync(GenerationRequest request)
+    {
+        var engine = await EnsureStartedAsync();
+        return PromptFitter.Fit(engine.Model, request, engine.Options.ContextSize, engine.Options.InsertThinkTag).Tokens.Length;
+    }
+
     async IAsyncEnumerable<GenerationEvent> IModelWorkerGrain.GenerateAsync(
         GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

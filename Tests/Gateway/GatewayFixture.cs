@@ -90,6 +90,16 @@ public sealed class GatewayFixture : WebApplicationFactory<Program>
             NetworkTimeout = TimeSpan.FromSeconds(60),
         });
 
+    /// <summary>The official Anthropic SDK on the test server; it sends <paramref name="key"/> as <c>x-api-key</c>.</summary>
+    public global::Anthropic.AnthropicClient Anthropic(string key = AdminKey) => new()
+    {
+        BaseUrl = Server.BaseAddress.ToString().TrimEnd('/'),
+        ApiKey = key,
+        HttpClient = CreateClient(),
+        MaxRetries = 0,
+        Timeout = TimeSpan.FromSeconds(60),
+    };
+
     public OpenAIClient OpenAi() =>
         new(new ApiKeyCredential(AdminKey), new OpenAIClientOptions
         {
