@@ -1,6 +1,6 @@
 namespace Verge.Orleans.Grains.Abstractions.Inference;
 
-/// <summary>What a model worker generates from: the full conversation and the sampling settings.</summary>
+/// <summary>What a model worker generates from: the full conversation (or a raw prompt) and the sampling settings.</summary>
 [GenerateSerializer, Immutable, Alias("verge.GenerationRequest")]
 public sealed record GenerationRequest
 {
@@ -69,4 +69,10 @@ public sealed record GenerationRequest
 
     /// <summary>Extra variables for the model's chat template (<c>chat_template_kwargs</c>), as a JSON object text.</summary>
     [Id(22)] public string? TemplateArguments { get; init; }
+
+    /// <summary>
+    /// A raw prompt (legacy completions): when set, it is the whole prompt and <see cref="Messages"/> is
+    /// empty; no system prompt, chat template, reasoning split or tool parsing applies.
+    /// </summary>
+    [Id(23)] public RawPrompt? Raw { get; init; }
 }
