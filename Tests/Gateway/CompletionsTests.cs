@@ -74,6 +74,30 @@ public sealed class CompletionsTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task TheAssistantsSystemPromptDoesNotApplyToARawPrompt()
+    {
+        var assistant = "a-" + Guid.NewGuid().ToString("N")[..8];
+        var created = await gateway.Client().PostAsJsonAsync("/api/v1/assistants", new { name = assistant, model = GatewayFixture.Demo, systemPrompt = "You are a very long-winded assistant." });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        var plain = await CompleteAsync(new { model = GatewayFixture.Demo, prompt = HiPrompt, temperature = 0 });
+        var viaAssistant = await CompleteAsync(new { model = assistant, prompt = HiPrompt, temperature = 0 });
+
+        Assert.Equal(ScriptedModel.Answer, viaAssistant.GetProperty("choices")[0].GetProperty("text").GetString());
+        Assert.Equal(assistant, viaAssistant.GetProperty("model").GetString());
+        Assert.Equal(plain.GetProperty("usage").GetProperty("prompt_tokens").GetInt32(), viaAssistant.GetProperty("usage").GetProperty("prompt_tokens").GetInt32());
+    }
+
+    [Fact]
+    public async Task StopStringsEndTheTextAndAreNotEchoed()
+    {
+        var body = await CompleteAsync(new { model = GatewayFixture.Demo, prompt = HiPrompt, temperature = 0, stop = " demo" });
+
+        var choice = body.GetProperty("choices")[0];
+        Assert.Equal(("Hello! I am the Verge", "stop"), (choice.GetProperty("text").GetString(), choice.GetProperty("finish_reason").GetString()));
+    }
+
+    [Fact]
     public async Task MaxTokensEndsWithFinishReasonLength()
     {
         var body = await CompleteAsync(new { model = GatewayFixture.Demo, prompt = HiPrompt, temperature = 0, max_tokens = 3 });
