@@ -237,6 +237,34 @@ public sealed class CompletionsTests(GatewayFixture gateway)
         await AssertErrorAsync(response, HttpStatusCode.BadRequest, "prompt", "context_length_exceeded");
     }
 
+    [Fact]
+    public async Task ClientThatDisconnectsMidStreamFreesItsSlot()
+    {
+        // "solo" has one slot and no queue: while a sequence holds the slot, the next request gets 429.
+        var body = new { model = GatewayFixture.Solo, prompt = HiPrompt, stream = true, ignore_eos = true, max_tokens = 30000 };
+        using (var response = await gateway.Client().SendAsync(
+            new HttpRequestMessage(HttpMethod.Post, "/v1/completions") { Content = JsonContent.Create(body) }, HttpCompletionOption.ResponseHeadersRead))
+        {
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            Assert.StartsWith("data: {", await reader.ReadLineAsync());
+            Assert.Equal(1, (await gateway.WorkerOf(GatewayFixture.Solo)).SlotsBusy);
+            Assert.Equal((HttpStatusCode)429, (await PostAsync(new { model = GatewayFixture.Solo, prompt = HiPrompt })).StatusCode);
+        }
+
+        await WaitUntilAsync(async () => (await gateway.WorkerOf(GatewayFixture.Solo)).SlotsBusy == 0, "the abandoned sequence's slot was not freed");
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(new { model = GatewayFixture.Solo, prompt = HiPrompt })).StatusCode);
+    }
+
+    [Fact]
+    public async Task APromptRefusedForCapacityReleasesTheOthersAccepted()
+    {
+        // Two prompts on one slot without a queue: one is accepted, the other refused; the refusal is the answer.
+        var response = await PostAsync(new { model = GatewayFixture.Solo, prompt = new[] { HiPrompt, ChatPrompt }, ignore_eos = true, max_tokens = 30000 });
+
+        await AssertErrorAsync(response, (HttpStatusCode)429, null, "server_busy");
+        await WaitUntilAsync(async () => (await gateway.WorkerOf(GatewayFixture.Solo)).SlotsBusy == 0, "the accepted prompt's slot was not freed");
+    }
+
     [Theory]
     [InlineData("""{"model":"verge-demo"}""", "prompt", "invalid_request_error")]
     [InlineData("""{"model":"verge-demo","prompt":""}""", "prompt", "invalid_request_error")]
@@ -299,12 +327,26 @@ public sealed class CompletionsTests(GatewayFixture gateway)
 
     private static int[] Ints(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetInt32())];
 
-    private static async Task AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string param, string code)
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new Xunit.Sdk.XunitException(failure + " within 5 s");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    private static async Task AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string? param, string code)
     {
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == status, $"{(int)response.StatusCode}: {text}");
         var error = JsonDocument.Parse(text).RootElement.GetProperty("error");
-        Assert.Equal(param, error.GetProperty("param").GetString());
+        Assert.Equal(param, error.TryGetProperty("param", out var named) ? named.GetString() : null);
         Assert.Equal(code, error.GetProperty("code").GetString());
     }
 }
