@@ -11,7 +11,9 @@ public static class OpenAiApiExtensions
     {
         var v1 = endpoints.MapGroup("/v1").AddEndpointFilter<ApiKeyFilter>();
         v1.MapGet("/models", ModelsEndpoint.ListAsync);
+        v1.MapGet("/models/{id}", ModelsEndpoint.GetAsync);
         v1.MapPost("/chat/completions", ChatCompletionsEndpoint.HandleAsync);
+        v1.MapPost("/completions", CompletionsEndpoint.HandleAsync);
         return endpoints;
     }
 
@@ -19,7 +21,8 @@ public static class OpenAiApiExtensions
     public static IHostApplicationBuilder AddOpenAiApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ChatRequestLimits>().BindConfiguration(ChatRequestLimits.Section)
-            .Validate(limits => limits.MaxChoices >= 1 && limits.MaxTools >= 0, $"{ChatRequestLimits.Section}: MaxChoices must be at least 1 and MaxTools not negative.")
+            .Validate(limits => limits.MaxChoices >= 1 && limits.MaxTools >= 0 && limits.MaxPrompts >= 1,
+                $"{ChatRequestLimits.Section}: MaxChoices and MaxPrompts must be at least 1 and MaxTools not negative.")
             .ValidateOnStart();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<GenerationRunner>();

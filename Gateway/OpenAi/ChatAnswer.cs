@@ -23,11 +23,13 @@ internal static class ChatAnswer
     public static Timings Timings(CompletionAccumulator answer)
     {
         var first = answer.FirstSummary!;
-        var (predicted, predictedMs) = (answer.CompletionTokens, answer.PredictedMs);
-        return new Timings(
-            first.PromptEvaluated, Round(first.PromptMs), Round(PerToken(first.PromptMs, first.PromptEvaluated)), Round(PerSecond(first.PromptEvaluated, first.PromptMs)),
-            predicted, Round(predictedMs), Round(PerToken(predictedMs, predicted)), Round(PerSecond(predicted, predictedMs)));
+        return Timings(first.PromptEvaluated, first.PromptMs, answer.CompletionTokens, answer.PredictedMs);
     }
+
+    /// <summary>llama.cpp's timings from evaluated prompt tokens, generated tokens and the time each took.</summary>
+    public static Timings Timings(int promptN, double promptMs, int predicted, double predictedMs) => new(
+        promptN, Round(promptMs), Round(PerToken(promptMs, promptN)), Round(PerSecond(promptN, promptMs)),
+        predicted, Round(predictedMs), Round(PerToken(predictedMs, predicted)), Round(PerSecond(predicted, predictedMs)));
 
     public static string FinishReasonOf(GenerationSummary summary) => summary.FinishReason switch
     {

@@ -1,6 +1,6 @@
 namespace Verge.Orleans.Gateway.OpenAi;
 
-/// <summary>Bounds on what one chat request may ask for (section <c>Verge:Chat</c>).</summary>
+/// <summary>Bounds on what one chat or legacy completion request may ask for (section <c>Verge:Chat</c>).</summary>
 internal sealed class ChatRequestLimits
 {
     public const string Section = "Verge:Chat";
@@ -10,4 +10,7 @@ internal sealed class ChatRequestLimits
 
     /// <summary>Most tools one request may declare.</summary>
     public int MaxTools { get; set; } = 128;
+
+    /// <summary>Most prompts one legacy completion (<c>/v1/completions</c>) may carry; each is generated side by side.</summary>
+    public int MaxPrompts { get; set; } = 16;
 }

@@ -243,7 +243,7 @@ internal static class ChatRequestValidator
         _ => throw Invalid($"'{param}' must be a JSON Schema object.", param),
     };
 
-    private static IReadOnlyDictionary<int, float>? LogitBias(Dictionary<string, double>? biases)
+    internal static IReadOnlyDictionary<int, float>? LogitBias(Dictionary<string, double>? biases)
     {
         if (biases is null)
         {
@@ -271,7 +271,7 @@ internal static class ChatRequestValidator
         _ => throw Invalid("'chat_template_kwargs' must be an object.", "chat_template_kwargs"),
     };
 
-    private static IReadOnlyList<string> Stop(JsonElement? value)
+    internal static IReadOnlyList<string> Stop(JsonElement? value)
     {
         string[] stops = value switch
         {
@@ -286,13 +286,13 @@ internal static class ChatRequestValidator
             : stops;
     }
 
-    private static int? AtLeast(int? value, int min, string param) =>
+    internal static int? AtLeast(int? value, int min, string param) =>
         value is null || value >= min ? value : throw Invalid($"'{param}' must be an integer of at least {min}.", param);
 
-    private static int? Between(int? value, int min, int max, string param) =>
+    internal static int? Between(int? value, int min, int max, string param) =>
         value is null || (value >= min && value <= max) ? value : throw Invalid($"'{param}' must be an integer from {min} to {max}.", param);
 
-    private static float? Between(double? value, double min, double max, string param) =>
+    internal static float? Between(double? value, double min, double max, string param) =>
         value is null ? null
         : value >= min && value <= max ? (float)value.Value
         : throw Invalid($"'{param}' must be a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}.", param);

@@ -1,6 +1,6 @@
 namespace Verge.Orleans.Grains.Abstractions.Inference;
 
-/// <summary>What a model worker generates from: the full conversation and the sampling settings.</summary>
+/// <summary>What a model worker generates from: the full conversation (or a raw prompt) and the sampling settings.</summary>
 [GenerateSerializer, Immutable, Alias("verge.GenerationRequest")]
 public sealed record GenerationRequest
 {
@@ -70,12 +70,18 @@ public sealed record GenerationRequest
     /// <summary>Extra variables for the model's chat template (<c>chat_template_kwargs</c>), as a JSON object text.</summary>
     [Id(22)] public string? TemplateArguments { get; init; }
 
+    /// <summary>
+    /// A raw prompt (legacy completions): when set, it is the whole prompt and <see cref="Messages"/> is
+    /// empty; no system prompt, chat template, reasoning split or tool parsing applies.
+    /// </summary>
+    [Id(23)] public RawPrompt? Raw { get; init; }
+
     /// <summary>Who asks (user name), for fair scheduling between users; set by the gateway from the key.</summary>
-    [Id(30)] public string User { get; init; } = "";
+    [Id(24)] public string User { get; init; } = "";
 
     /// <summary>The key's id, for fairness between one user's keys.</summary>
-    [Id(31)] public string Key { get; init; } = "";
+    [Id(25)] public string Key { get; init; } = "";
 
     /// <summary>The user's scheduling weight (priority).</summary>
-    [Id(32)] public double Weight { get; init; } = 1;
+    [Id(26)] public double Weight { get; init; } = 1;
 }

@@ -27,10 +27,10 @@ public sealed class ServingException : Exception
     public static ServingException ModelNotFound(string model) =>
         new(404, "model_not_found", $"The model '{model}' does not exist or you do not have access to it.", "model");
 
-    public static ServingException ContextLengthExceeded(int promptTokens, int contextSize) =>
+    public static ServingException ContextLengthExceeded(int promptTokens, int contextSize, string param = "messages") =>
         new(400, "context_length_exceeded",
             $"This model's maximum context length is {contextSize} tokens, but the request needs {promptTokens} prompt tokens and at least one to generate.",
-            "messages");
+            param);
 
     public static ServingException Busy(int retryAfterSeconds) =>
         new(429, "server_busy", "All slots and the wait queue of this model are full; retry later.") { RetryAfterSeconds = retryAfterSeconds };

@@ -41,7 +41,8 @@ internal sealed class AssistantGrain : Grain, IAssistantGrain
 
     private async Task<CompletionPlan> PlanAsync(AssistantSpec spec, GenerationRequest request)
     {
-        var messages = string.IsNullOrEmpty(spec.SystemPrompt)
+        // A raw prompt (legacy completions) is the whole prompt: the assistant's system prompt does not apply.
+        var messages = string.IsNullOrEmpty(spec.SystemPrompt) || request.Raw is not null
             ? request.Messages
             : [new ChatMessage("system", spec.SystemPrompt), .. request.Messages];
         var maxTokens = (request.MaxTokens, spec.MaxTokens) switch
@@ -58,7 +59,8 @@ internal sealed class AssistantGrain : Grain, IAssistantGrain
             MaxTokens = maxTokens,
             DisableThink = request.DisableThink || spec.DisableThink,
         };
-        var worker = await GrainFactory.GetGrain<IModelGrain>(spec.Model).PickWorkerAsync(ConversationAffinity(messages));
+        var affinity = request.Raw is { } raw ? ConversationAffinity([new ChatMessage("raw", raw.Text ?? string.Join(',', raw.Tokens ?? []))]) : ConversationAffinity(messages);
+        var worker = await GrainFactory.GetGrain<IModelGrain>(spec.Model).PickWorkerAsync(affinity);
         return new CompletionPlan(worker, planned);
     }
 

@@ -5,12 +5,21 @@ namespace Verge.Orleans.Grains.Inference;
 /// <summary>
 /// Renders a request for one sequence's context. Replayed session turns give way, oldest whole turn
 /// first, until the answer has room: its <c>max_tokens</c> or a quarter of the context, whichever is less.
-/// The request's own messages are never dropped (too long a request still fails with 400).
+/// The request's own messages are never dropped (too long a request still fails with 400). A raw prompt
+/// is tokenized as it is, with nothing to drop.
 /// </summary>
 internal static class PromptFitter
 {
     public static RenderedPrompt Fit(LoadedModel model, GenerationRequest request, int contextSize, bool insertThinkTag)
     {
+        if (request.Raw is { } raw)
+        {
+            var tokens = RawPromptTokenizer.Tokenize(model, raw);
+            return tokens.Tokens.Length + 1 > contextSize
+                ? throw ServingException.ContextLengthExceeded(tokens.Tokens.Length, contextSize, "prompt")
+                : tokens;
+        }
+
         var messages = request.Messages;
         var options = new PromptOptions
         {

@@ -16,7 +16,9 @@ internal static class RequestSettings
 
         var format = model.Template.ToolFormat;
         var (grammar, triggers) = OutputGrammar.For(request, format, text => model.SingleToken(text) is { } token ? (int)token : null);
-        var callsTools = request.Tools.Count > 0 && request.ToolChoice is not { Mode: ToolChoiceMode.None };
+        // A raw prompt's output is plain text: no reasoning split, no tool calls.
+        var raw = request.Raw is not null;
+        var callsTools = !raw && request.Tools.Count > 0 && request.ToolChoice is not { Mode: ToolChoiceMode.None };
         return new SamplingSettings
         {
             Temperature = request.Temperature ?? 0.8f,
@@ -34,7 +36,7 @@ internal static class RequestSettings
             MaxTokens = request.MaxTokens ?? int.MaxValue,
             Stop = request.Stop,
             IgnoreEos = request.IgnoreEos,
-            SplitReasoning = model.Thinks,
+            SplitReasoning = model.Thinks && !raw,
             StartInReasoning = prompt.OpensThought,
             Grammar = grammar,
             GrammarTriggers = triggers,

@@ -16,7 +16,10 @@ public static class LlamaModelFile
         return new StreamReader(stream).ReadToEnd();
     }
 
-    public static void Write(string path, string name, ModelShape shape, Vocabulary vocabulary, GgufTensorType type, RowSource rows, string? chatTemplate = null)
+    /// <param name="metadata">Further keys (a FIM model's <c>tokenizer.ggml.fim_*_token_id</c>).</param>
+    public static void Write(
+        string path, string name, ModelShape shape, Vocabulary vocabulary, GgufTensorType type, RowSource rows,
+        string? chatTemplate = null, IReadOnlyDictionary<string, uint>? metadata = null)
     {
         var gguf = new GgufWriter()
             .Add("general.architecture", "llama")
@@ -43,6 +46,10 @@ public static class LlamaModelFile
             .Add("tokenizer.ggml.padding_token_id", (uint)vocabulary.IdOf(Vocabulary.EndOfText))
             .Add("tokenizer.ggml.add_bos_token", false)
             .Add("tokenizer.chat_template", chatTemplate ?? ChatMlTemplate);
+        foreach (var (key, value) in metadata ?? new Dictionary<string, uint>())
+        {
+            gguf.Add(key, value);
+        }
 
         void Matrix(string tensor, long rowLength, long count) =>
             gguf.AddTensor(tensor, rowLength, count, type, rows(tensor, rowLength, count) ?? ((_, _) => { }));

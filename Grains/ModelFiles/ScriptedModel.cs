@@ -38,6 +38,11 @@ public static class ScriptedModel
 
     private static readonly string[] JsonBranch = ["{\"city\": \"", "Lisbon", "\", \"days\": ", "3", "}", Vocabulary.ImEnd];
 
+    /// <summary>What a FIM model (<see cref="Write"/> with <c>fim</c>) writes after <c>&lt;|fim_middle|&gt;</c>, then end of generation.</summary>
+    public const string FimMiddle = " return sum_of(x, y)";
+
+    private static readonly string[] FimChain = [Vocabulary.FimMiddle, " return", " sum", "_of", "(x", ",", " y", ")", Vocabulary.ImEnd];
+
     // Where the branches may start: the answer's opening newline, the end of the thought, the blank line after it.
     private static readonly string[] BranchSources = ["\n", Vocabulary.ThinkClose, "\n\n"];
 
@@ -48,13 +53,30 @@ public static class ScriptedModel
     /// <summary>The number of tokens the model generates for any chat prompt (the chain after its start).</summary>
     public static int CompletionTokens => Chain.Length - 1;
 
+    /// <summary>The number of tokens a FIM model generates for a FIM prompt (the middle and end of generation).</summary>
+    public static int FimCompletionTokens => FimChain.Length - 1;
+
     /// <param name="chatTemplate">The Jinja chat template the file carries (the ChatML/Hermes one by default).</param>
-    public static void Write(string path, string? chatTemplate = null)
+    /// <param name="fim">
+    /// Add the fill-in-the-middle control tokens (<c>&lt;|fim_prefix|&gt;</c>, <c>&lt;|fim_suffix|&gt;</c>,
+    /// <c>&lt;|fim_middle|&gt;</c>) with their metadata keys, and a chain that writes <see cref="FimMiddle"/>
+    /// after <c>&lt;|fim_middle|&gt;</c>. The chat answer stays the same.
+    /// </param>
+    public static void Write(string path, string? chatTemplate = null, bool fim = false)
     {
         var shape = new ModelShape(EmbeddingLength: 64, BlockCount: 1, FeedForwardLength: 64, HeadCount: 4, HeadCountKv: 4, VocabSize: 0, ContextLength: 32768);
-        string[][] chains = [Chain, ToolBranch, JsonBranch];
+        string[][] chains = fim ? [Chain, ToolBranch, JsonBranch, FimChain] : [Chain, ToolBranch, JsonBranch];
         var words = chains.SelectMany(c => c).Where(t => t.Length > 1 && !t.StartsWith('<')).Append("assistant").Append("user").Append("system");
-        var vocabulary = Vocabulary.Create(words, size: 0);
+        string[] fimTokens = fim ? [Vocabulary.FimPrefix, Vocabulary.FimSuffix, Vocabulary.FimMiddle] : [];
+        var vocabulary = Vocabulary.Create(words, size: 0, fimTokens);
+        var metadata = fim
+            ? new Dictionary<string, uint>
+            {
+                ["tokenizer.ggml.fim_pre_token_id"] = (uint)vocabulary.IdOf(Vocabulary.FimPrefix),
+                ["tokenizer.ggml.fim_suf_token_id"] = (uint)vocabulary.IdOf(Vocabulary.FimSuffix),
+                ["tokenizer.ggml.fim_mid_token_id"] = (uint)vocabulary.IdOf(Vocabulary.FimMiddle),
+            }
+            : null;
 
         // Each token of a chain gets its own embedding dimension; the token that follows it reads that dimension.
         var dimensionOf = new Dictionary<int, int>();
@@ -101,6 +123,6 @@ public static class ScriptedModel
                 }
             },
             _ => null,
-        }, chatTemplate);
+        }, chatTemplate, metadata);
     }
 }

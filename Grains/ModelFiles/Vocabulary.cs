@@ -4,7 +4,7 @@ namespace Verge.Orleans.Grains.ModelFiles;
 
 /// <summary>
 /// A GPT-2 style byte-level BPE vocabulary: the 256 byte tokens, whole words (with the merges that
-/// build them), the ChatML control tokens, the think tags, and filler tokens up to the wanted size.
+/// build them), the ChatML control tokens, the think tags, any extra control tokens, and filler tokens up to the wanted size.
 /// </summary>
 public sealed class Vocabulary
 {
@@ -15,6 +15,9 @@ public sealed class Vocabulary
     public const string ThinkClose = "</think>";
     public const string ToolCallOpen = "<tool_call>";
     public const string ToolCallClose = "</tool_call>";
+    public const string FimPrefix = "<|fim_prefix|>";
+    public const string FimSuffix = "<|fim_suffix|>";
+    public const string FimMiddle = "<|fim_middle|>";
 
     private const int Normal = 1;
     private const int Control = 3;
@@ -34,8 +37,11 @@ public sealed class Vocabulary
     {
     }
 
-    /// <summary>Builds a vocabulary holding <paramref name="words"/> (plain text) and padded to <paramref name="size"/> tokens.</summary>
-    public static Vocabulary Create(IEnumerable<string> words, int size)
+    /// <summary>
+    /// Builds a vocabulary holding <paramref name="words"/> (plain text) and padded to <paramref name="size"/> tokens.
+    /// <paramref name="controls"/> are further control tokens (FIM's), placed after the standard ones.
+    /// </summary>
+    public static Vocabulary Create(IEnumerable<string> words, int size, IEnumerable<string>? controls = null)
     {
         var vocabulary = new Vocabulary();
         foreach (var symbol in ByteToUnicode)
@@ -74,6 +80,11 @@ public sealed class Vocabulary
         foreach (var tag in new[] { ThinkOpen, ThinkClose, ToolCallOpen, ToolCallClose })
         {
             vocabulary.AddToken(tag, UserDefined);
+        }
+
+        foreach (var control in controls ?? [])
+        {
+            vocabulary.AddToken(control, Control);
         }
 
         for (var filler = 0; vocabulary.Tokens.Count < size; filler++)

@@ -68,6 +68,8 @@ internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<Model
         var model = engine.Model;
         var prompt = PromptFitter.Fit(model, request, engine.Options.ContextSize, engine.Options.InsertThinkTag);
         var settings = RequestSettings.For(request, model, prompt);
+        var echo = request.Raw is { Echo: true } raw ? RawPromptTokenizer.EchoText(model, raw) : null;
+        var echoed = new bool[request.N];
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var span = EngineTracing.StartGenerate(Key, prompt.Tokens.Length);
         var output = engine.Submit(prompt.Tokens, settings, abandon.Token, new Requester(request.User, request.Key, request.Weight));
@@ -79,6 +81,14 @@ internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<Model
                 if (update.Summary is { } summary)
                 {
                     EngineTracing.RecordPhases(span, summary);
+                }
+
+                // An echo rides on each choice's first event, so the time to the first token stays the model's.
+                if (echo is not null && update.Choice < echoed.Length && !echoed[update.Choice])
+                {
+                    echoed[update.Choice] = true;
+                    yield return update with { Content = echo + update.Content };
+                    continue;
                 }
 
                 yield return update;

@@ -3,7 +3,7 @@ using Verge.Orleans.Grains.ModelFiles;
 namespace Verge.Orleans.Silo.Hosting;
 
 /// <summary>
-/// <c>write-model scripted PATH</c> writes the demo model; <c>write-model random PATH [shape] [f16|q8_0]</c>
+/// <c>write-model scripted PATH</c> writes the demo model (<c>scripted-fim</c>: with fill-in-the-middle tokens); <c>write-model random PATH [shape] [f16|q8_0]</c>
 /// writes random weights of a real shape (default qwen2.5-0.5b, q8_0) for benchmarks.
 /// </summary>
 public static class ModelFileCommand
@@ -12,16 +12,16 @@ public static class ModelFileCommand
 
     public static int Run(string[] args)
     {
-        if (args.Length < 3 || args[1] is not ("scripted" or "random"))
+        if (args.Length < 3 || args[1] is not ("scripted" or "scripted-fim" or "random"))
         {
-            Console.Error.WriteLine("usage: write-model scripted PATH | write-model random PATH [qwen2.5-0.5b|embd,layers,ff,heads,kvheads,vocab] [f16|q8_0]");
+            Console.Error.WriteLine("usage: write-model scripted|scripted-fim PATH | write-model random PATH [qwen2.5-0.5b|embd,layers,ff,heads,kvheads,vocab] [f16|q8_0]");
             return 2;
         }
 
         var path = args[2];
-        if (args[1] == "scripted")
+        if (args[1] is "scripted" or "scripted-fim")
         {
-            ScriptedModel.Write(path);
+            ScriptedModel.Write(path, fim: args[1] == "scripted-fim");
         }
         else
         {

@@ -9,5 +9,7 @@ namespace Verge.Orleans.Gateway.OpenAi.Contracts;
 [JsonSerializable(typeof(ChatCompletion))]
 [JsonSerializable(typeof(ChatCompletionChunk))]
 [JsonSerializable(typeof(ModelList))]
+[JsonSerializable(typeof(ModelEntry))]
+[JsonSerializable(typeof(TextCompletion))]
 [JsonSerializable(typeof(ErrorResponse))]
 internal sealed partial class OpenAiJsonContext : JsonSerializerContext;
