@@ -11,7 +11,7 @@ public sealed class ScalingTests(ClusterFixture fixture)
     public async Task SaturationStartsASecondWorkerOnAnotherSiloAndIdlenessRetiresIt()
     {
         var model = fixture.Client.GetGrain<IModelGrain>(ClusterFixture.ScalingModel);
-        await WaitUntilAsync(async () => (await model.GetWorkersAsync()).Count == 1);
+        await Eventually.HoldsAsync(async () => (await model.GetWorkersAsync()).Count == 1);
 
         // One slot per worker: long requests arriving every 100 ms saturate the first worker.
         var load = Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
@@ -20,12 +20,12 @@ public sealed class ScalingTests(ClusterFixture fixture)
             return await GenerateAsync(ClusterFixture.ScalingModel, tokens: 1000);
         }));
         IReadOnlyList<WorkerStatus> workers = [];
-        await WaitUntilAsync(async () => (workers = await model.GetWorkersAsync()).Count == 2);
+        await Eventually.HoldsAsync(async () => (workers = await model.GetWorkersAsync()).Count == 2);
         var served = await load;
 
         Assert.NotEqual(workers[0].Silo, workers[1].Silo);
         Assert.Equal(2, served.Distinct().Count());
-        await WaitUntilAsync(async () => (await model.GetWorkersAsync()).Count == 1);
+        await Eventually.HoldsAsync(async () => (await model.GetWorkersAsync()).Count == 1);
         Assert.Equal(1, (await model.GetStatusAsync()).Workers);
     }
 
@@ -33,7 +33,7 @@ public sealed class ScalingTests(ClusterFixture fixture)
     public async Task MinZeroStartsAWorkerForTheFirstRequestAndRetiresItWhenIdle()
     {
         var model = fixture.Client.GetGrain<IModelGrain>(ClusterFixture.ZeroModel);
-        await WaitUntilAsync(async () => (await model.GetWorkersAsync()).Count == 0);
+        await Eventually.HoldsAsync(async () => (await model.GetWorkersAsync()).Count == 0);
 
         // A burst of first requests: all wait for the one worker Max Workers allows.
         var workers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => GenerateAsync(ClusterFixture.ZeroModel, tokens: 8)));
@@ -41,14 +41,14 @@ public sealed class ScalingTests(ClusterFixture fixture)
         Assert.Single(workers.Distinct());
         Assert.StartsWith(ClusterFixture.ZeroModel + "/", workers[0]);
         Assert.Single(await model.GetWorkersAsync());
-        await WaitUntilAsync(async () => (await model.GetWorkersAsync()).Count == 0);
+        await Eventually.HoldsAsync(async () => (await model.GetWorkersAsync()).Count == 0);
     }
 
     [Fact]
     public async Task AConversationKeepsGoingToOneWorkerWhileConversationsSpreadOverAll()
     {
         var model = fixture.Client.GetGrain<IModelGrain>(ClusterFixture.PairModel);
-        await WaitUntilAsync(async () => (await model.GetWorkersAsync()).Count == 2);
+        await Eventually.HoldsAsync(async () => (await model.GetWorkersAsync()).Count == 2);
         var assistant = fixture.Client.GetGrain<IAssistantGrain>(ClusterFixture.PairModel);
         Task<CompletionPlan> Plan(params string[] turns) => assistant.PlanAsync(new GenerationRequest
         {
@@ -80,15 +80,5 @@ public sealed class ScalingTests(ClusterFixture fixture)
 
         Assert.Equal(tokens, summary!.CompletionTokens);
         return plan.Worker;
-    }
-
-    internal static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 30 s");
-            await Task.Delay(100);
-        }
     }
 }

@@ -66,7 +66,7 @@ public sealed class CatalogAdminTests(GatewayFixture gateway)
         var workers = await admin.GetFromJsonAsync<JsonElement>("/api/v1/workers");
         var demo = workers.EnumerateArray().Single(w => w.GetProperty("model").GetString() == GatewayFixture.Demo);
         JsonElement gateways = default;
-        await Cluster.ScalingTests.WaitUntilAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
             (gateways = await admin.GetFromJsonAsync<JsonElement>("/api/v1/gateways")).GetArrayLength() == 1);
 
         Assert.Equal("Online", demo.GetProperty("state").GetString());

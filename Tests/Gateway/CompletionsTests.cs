@@ -251,7 +251,7 @@ public sealed class CompletionsTests(GatewayFixture gateway)
             Assert.Equal((HttpStatusCode)429, (await PostAsync(new { model = GatewayFixture.Solo, prompt = HiPrompt })).StatusCode);
         }
 
-        await WaitUntilAsync(async () => (await gateway.WorkerOf(GatewayFixture.Solo)).SlotsBusy == 0, "the abandoned sequence's slot was not freed");
+        await Eventually.HoldsAsync(async () => (await gateway.WorkerOf(GatewayFixture.Solo)).SlotsBusy == 0, "the abandoned sequence's slot was not freed");
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(new { model = GatewayFixture.Solo, prompt = HiPrompt })).StatusCode);
     }
 
@@ -262,7 +262,7 @@ public sealed class CompletionsTests(GatewayFixture gateway)
         var response = await PostAsync(new { model = GatewayFixture.Solo, prompt = new[] { HiPrompt, ChatPrompt }, ignore_eos = true, max_tokens = 30000 });
 
         await AssertErrorAsync(response, (HttpStatusCode)429, null, "server_busy");
-        await WaitUntilAsync(async () => (await gateway.WorkerOf(GatewayFixture.Solo)).SlotsBusy == 0, "the accepted prompt's slot was not freed");
+        await Eventually.HoldsAsync(async () => (await gateway.WorkerOf(GatewayFixture.Solo)).SlotsBusy == 0, "the accepted prompt's slot was not freed");
     }
 
     [Theory]
@@ -326,20 +326,6 @@ public sealed class CompletionsTests(GatewayFixture gateway)
     }
 
     private static int[] Ints(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetInt32())];
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new Xunit.Sdk.XunitException(failure + " within 5 s");
-            }
-
-            await Task.Delay(20);
-        }
-    }
 
     private static async Task AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string? param, string code)
     {

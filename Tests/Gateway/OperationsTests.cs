@@ -132,5 +132,5 @@ public sealed class OperationsTests(GatewayFixture gateway)
         }
     }
 
-    private static Task ScalingWait(Func<bool> condition) => Cluster.ScalingTests.WaitUntilAsync(() => Task.FromResult(condition()));
+    private static Task ScalingWait(Func<bool> condition) => Eventually.HoldsAsync(() => Task.FromResult(condition()));
 }

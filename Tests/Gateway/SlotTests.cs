@@ -41,7 +41,7 @@ public sealed class SlotTests(GatewayFixture gateway)
             Assert.Equal((HttpStatusCode)429, (await PostAsync(GatewayFixture.Solo)).StatusCode);
         }
 
-        await WaitUntilAsync(async () => (await gateway.WorkerOf(GatewayFixture.Solo)).SlotsBusy == 0, "the abandoned sequence's slot was not freed");
+        await Eventually.HoldsAsync(async () => (await gateway.WorkerOf(GatewayFixture.Solo)).SlotsBusy == 0, "the abandoned sequence's slot was not freed");
         using var next = await PostAsync(GatewayFixture.Solo);
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
     }
@@ -55,19 +55,5 @@ public sealed class SlotTests(GatewayFixture gateway)
         var body = $$"""{"model":"{{model}}","stream":true,"stream_options":{"include_usage":true},"ignore_eos":true,"max_tokens":{{maxTokens}},"temperature":0,"messages":[{"role":"user","content":"hi"}]}""";
         using var response = await gateway.Client().PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
         return await response.Content.ReadAsStringAsync();
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new Xunit.Sdk.XunitException(failure + " within 5 s");
-            }
-
-            await Task.Delay(20);
-        }
     }
 }
