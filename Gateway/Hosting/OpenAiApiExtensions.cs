@@ -1,5 +1,6 @@
 using Verge.Orleans.Gateway.Identity;
 using Verge.Orleans.Gateway.OpenAi;
+using Verge.Orleans.Gateway.OpenAi.Responses;
 using Verge.Orleans.Gateway.Serving;
 
 namespace Verge.Orleans.Gateway.Hosting;
@@ -12,6 +13,7 @@ public static class OpenAiApiExtensions
         var v1 = endpoints.MapGroup("/v1").AddEndpointFilter<ApiKeyFilter>();
         v1.MapGet("/models", ModelsEndpoint.ListAsync);
         v1.MapPost("/chat/completions", ChatCompletionsEndpoint.HandleAsync);
+        v1.MapResponses();
         return endpoints;
     }
 

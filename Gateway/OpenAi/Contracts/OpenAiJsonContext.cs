@@ -10,4 +10,7 @@ namespace Verge.Orleans.Gateway.OpenAi.Contracts;
 [JsonSerializable(typeof(ChatCompletionChunk))]
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(ResponseObject))]
+[JsonSerializable(typeof(ResponseStreamEvent))]
+[JsonSerializable(typeof(ResponseDeleted))]
 internal sealed partial class OpenAiJsonContext : JsonSerializerContext;
