@@ -4,8 +4,9 @@ namespace Verge.Orleans.Grains.Abstractions.Grains;
 
 /// <summary>
 /// One user's stored Responses API answer, keyed by <see cref="StoredResponseKeys.Response"/>: another
-/// user naming the same id reaches a different (empty) grain. It expires a chat-history lifetime after it
-/// was stored: an expired response reads as absent and is deleted from storage.
+/// user naming the same id reaches a different (empty) grain. Reads come here directly; writes go through
+/// the user's <see cref="IUserResponsesGrain"/>. It expires a chat-history lifetime after
+/// <see cref="StoredResponse.Created"/>: an expired response reads as absent and is deleted from storage.
 /// </summary>
 [Alias("verge.IStoredResponseGrain")]
 public interface IStoredResponseGrain : IGrainWithStringKey
@@ -14,7 +15,7 @@ public interface IStoredResponseGrain : IGrainWithStringKey
     [Alias("GetAsync")]
     Task<StoredResponse?> GetAsync();
 
-    /// <summary>Stores the response (once; its id is new) and schedules its expiry.</summary>
+    /// <summary>Stores the response (once: its id is new).</summary>
     [Alias("SaveAsync")]
     Task SaveAsync(StoredResponse response);
 

@@ -13,4 +13,7 @@ public static class StoredResponseKeys
 
     /// <summary>Key of a stored response grain; an id never holds '/', so the last one separates it.</summary>
     public static string Response(string user, string id) => $"{user}/{id}";
+
+    /// <summary>Key of a user's response index (prefixed: a user name may look like anything).</summary>
+    public static string UserResponses(string user) => $"responses-of/{user}";
 }

@@ -7,41 +7,32 @@ using Verge.Orleans.Grains.Sessions;
 namespace Verge.Orleans.Grains.Responses;
 
 /// <summary>
-/// One stored response. Expiry is checked on every read, and a reminder deletes a response nobody reads
-/// again: it first fires when the response expires (or after the longest reminder delay), then daily.
+/// One stored response. It never calls other grains, so the user's index may call it freely. Expiry is
+/// checked on every access: an expired response is cleared from storage and reads as absent.
 /// </summary>
 internal sealed class StoredResponseGrain(
     [PersistentState("stored-response", StorageNames.Verge)] IPersistentState<StoredResponseState> state,
     IOptions<ChatHistoryOptions> options,
-    [FromKeyedServices(ChatHistoryOptions.Clock)] TimeProvider time) : Grain, IStoredResponseGrain, IRemindable
+    [FromKeyedServices(ChatHistoryOptions.Clock)] TimeProvider time) : Grain, IStoredResponseGrain
 {
-    private const string Expiry = "expire-response";
-
-    // Orleans reminders take delays below about 49 days.
-    private static readonly TimeSpan LongestDelay = TimeSpan.FromDays(40);
-
     async Task<StoredResponse?> IStoredResponseGrain.GetAsync() => await ExistsAsync() ? state.State.Response : null;
 
     async Task IStoredResponseGrain.SaveAsync(StoredResponse response)
     {
-        state.State.Response = response with { Created = time.GetUtcNow() };
+        state.State.Response = response;
         await state.WriteStateAsync();
-        var due = options.Value.Lifetime < LongestDelay ? options.Value.Lifetime : LongestDelay;
-        await this.RegisterOrUpdateReminder(Expiry, due, TimeSpan.FromDays(1));
     }
 
     async Task<bool> IStoredResponseGrain.DeleteAsync()
     {
         var existed = await ExistsAsync();
-        if (existed)
+        if (state.RecordExists)
         {
             await ClearAsync();
         }
 
         return existed;
     }
-
-    async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status) => await ExistsAsync();
 
     private async Task<bool> ExistsAsync()
     {
@@ -63,9 +54,5 @@ internal sealed class StoredResponseGrain(
     {
         await state.ClearStateAsync();
         state.State = new StoredResponseState();
-        if (await this.GetReminder(Expiry) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
     }
 }

@@ -49,7 +49,7 @@ internal sealed class ResponseStore(IGrainFactory grains, string user, ResponseF
         var response = ResponseAnswer.Completed(frame, request, answer);
         if (request.Store && answer.FirstSummary!.FinishReason != FinishReason.Cancelled)
         {
-            await grains.GetGrain<IStoredResponseGrain>(StoredResponseKeys.Response(user, frame.Id)).SaveAsync(new StoredResponse
+            await grains.GetGrain<IUserResponsesGrain>(StoredResponseKeys.UserResponses(user)).SaveAsync(new StoredResponse
             {
                 Id = frame.Id,
                 Assistant = frame.Model,

@@ -85,7 +85,7 @@ internal static class ResponsesEndpoint
 
     /// <summary><c>DELETE /v1/responses/{id}</c>: deletes the caller's stored response.</summary>
     public static async Task<IResult> DeleteAsync(HttpContext http, IGrainFactory grains, string id) =>
-        Grain(http, grains, id) is { } grain && await grain.DeleteAsync()
+        StoredResponseKeys.IsValid(id) && await grains.GetGrain<IUserResponsesGrain>(StoredResponseKeys.UserResponses(http.Grant().User)).DeleteAsync(id)
             ? Results.Json(new ResponseDeleted(id, true), OpenAiJsonContext.Default.ResponseDeleted)
             : NotFound(id);
 
