@@ -79,7 +79,47 @@ public sealed class ResponsesTests(GatewayFixture gateway)
             using var data = JsonDocument.Parse(lines[1]["data: ".Length..]);
             Assert.Equal(lines[0]["event: ".Length..], data.RootElement.GetProperty("type").GetString());
         });
-        Assert.StartsWith("event: response.completed", events[^1]);
+        var types = events.Select(e => e.Split('\n')[0]["event: ".Length..]).Where((t, i) => i == 0 || !t.EndsWith(".delta", StringComparison.Ordinal) || t != events[i - 1].Split('\n')[0]["event: ".Length..]);
+        Assert.Equal(
+            [
+                "response.created", "response.in_progress",
+                "response.output_item.added", "response.reasoning_text.delta", "response.reasoning_text.done", "response.output_item.done",
+                "response.output_item.added", "response.content_part.added", "response.output_text.delta", "response.output_text.done",
+                "response.content_part.done", "response.output_item.done",
+                "response.completed",
+            ],
+            types);
+    }
+
+    [Fact]
+    public async Task TheResponseObjectHasOpenAisFields()
+    {
+        using var response = await gateway.Client().PostAsJsonAsync("/v1/responses", new { model = GatewayFixture.Demo, input = "Hello!", temperature = 0, metadata = new { run = "wire" } });
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal("response", json.GetProperty("object").GetString());
+        Assert.Equal("completed", json.GetProperty("status").GetString());
+        Assert.True(json.GetProperty("created_at").GetInt64() > 1_700_000_000);
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("incomplete_details").ValueKind);
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("error").ValueKind);
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("previous_response_id").ValueKind);
+        Assert.True(json.GetProperty("store").GetBoolean());
+        Assert.Equal("wire", json.GetProperty("metadata").GetProperty("run").GetString());
+        Assert.Equal(ScriptedModel.Answer, json.GetProperty("output_text").GetString());
+        var output = json.GetProperty("output");
+        Assert.Equal(["reasoning", "message"], output.EnumerateArray().Select(i => i.GetProperty("type").GetString()));
+        Assert.StartsWith("rs_", output[0].GetProperty("id").GetString());
+        Assert.Equal("reasoning_text", output[0].GetProperty("content")[0].GetProperty("type").GetString());
+        Assert.Equal(ScriptedModel.Reasoning, output[0].GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Equal("assistant", output[1].GetProperty("role").GetString());
+        Assert.Equal("output_text", output[1].GetProperty("content")[0].GetProperty("type").GetString());
+        Assert.Empty(output[1].GetProperty("content")[0].GetProperty("annotations").EnumerateArray());
+        var usage = json.GetProperty("usage");
+        Assert.Equal(JsonValueKind.Number, usage.GetProperty("input_tokens_details").GetProperty("cached_tokens").ValueKind);
+        Assert.Equal(
+            usage.GetProperty("input_tokens").GetInt32() + usage.GetProperty("output_tokens").GetInt32(),
+            usage.GetProperty("total_tokens").GetInt32());
+        Assert.True(usage.GetProperty("output_tokens_details").GetProperty("reasoning_tokens").GetInt32() > 0);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace Verge.Orleans.Tests.Gateway;
 
 /// <summary>Stored responses live as long as chat history, on a gateway of its own whose responses age by a fake clock.</summary>
 [Collection(GatewayCollection.Name)]
-public sealed class ResponseExpiryTests(GatewayFixture gateway)
+public sealed class ResponsesExpiryTests(GatewayFixture gateway)
 {
     [Fact]
     public async Task AResponseExpiresWithTheChatHistoryLifetimeAndLeavesStorage()
