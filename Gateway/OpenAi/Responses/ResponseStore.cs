@@ -53,11 +53,16 @@ internal sealed class ResponseStore(IGrainFactory grains, string user, ResponseF
             {
                 Id = frame.Id,
                 Assistant = frame.Model,
-                Conversation = [.. conversation, ResponseAnswer.Message(answer)],
+                Conversation = Storable([.. conversation, ResponseAnswer.Message(answer)]),
                 Document = JsonSerializer.Serialize(response, OpenAiJsonContext.Default.ResponseObject),
             });
         }
 
         return response;
     }
+
+    // Grain storage writes JSON naming each collection's runtime type: collection expressions typed as
+    // IReadOnlyList make compiler-generated types it cannot read back, so the stored lists are plain arrays.
+    private static ChatMessage[] Storable(IEnumerable<ChatMessage> messages) =>
+        [.. messages.Select(m => m with { ToolCalls = m.ToolCalls?.ToArray() })];
 }

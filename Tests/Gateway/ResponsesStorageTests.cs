@@ -7,14 +7,48 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OpenAI;
 using OpenAI.Responses;
+using Verge.Orleans.Grains.ModelFiles;
 using Verge.Orleans.Grains.Sessions;
 
 namespace Verge.Orleans.Tests.Gateway;
 
-/// <summary>Stored responses live as long as chat history, on a gateway of its own whose responses age by a fake clock.</summary>
+/// <summary>Stored responses survive a restart, live as long as chat history (on gateways of their own, aging by a fake clock) and leave with their user.</summary>
 [Collection(GatewayCollection.Name)]
-public sealed class ResponsesExpiryTests(GatewayFixture gateway)
+public sealed class ResponsesStorageTests(GatewayFixture gateway)
 {
+    [Fact]
+    public async Task AStoredChainWithAFunctionCallSurvivesARestart()
+    {
+        var data = Path.Combine(Path.GetTempPath(), $"verge-responses-{Guid.NewGuid():N}");
+        var weather = ResponseTool.CreateFunctionTool(ScriptedModel.ToolName, BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}"""), true);
+        ResponseResult called;
+        await using (var first = gateway.Isolated(_ => { }, data))
+        {
+            called = await Responses(first.Server).CreateResponseAsync(new CreateResponseOptions(GatewayFixture.Demo, [ResponseItem.CreateUserMessageItem("Weather in Paris?")])
+            {
+                Temperature = 0,
+                Tools = { weather },
+                ToolChoice = ResponseToolChoice.CreateFunctionChoice(ScriptedModel.ToolName),
+            });
+        }
+
+        await using var restarted = gateway.Isolated(_ => { }, data);
+        var client = Responses(restarted.Server);
+        ResponseResult read = await client.GetResponseAsync(called.Id);
+        var call = Assert.Single(read.OutputItems.OfType<FunctionCallResponseItem>());
+        ResponseResult answered = await client.CreateResponseAsync(
+            new CreateResponseOptions(GatewayFixture.Demo, [ResponseItem.CreateFunctionCallOutputItem(call.CallId, """{"temperature": 18}""")])
+            {
+                PreviousResponseId = called.Id,
+                Temperature = 0,
+                Tools = { weather },
+            });
+
+        Assert.Equal(called.Usage.TotalTokenCount, read.Usage.TotalTokenCount);
+        Assert.Equal(ScriptedModel.Answer, answered.GetOutputText());
+        Assert.True(answered.Usage.InputTokenCount > called.Usage.TotalTokenCount, "the restarted gateway replays the stored chain");
+    }
+
     [Fact]
     public async Task AResponseExpiresWithTheChatHistoryLifetimeAndLeavesStorage()
     {
