@@ -215,6 +215,30 @@ public sealed class ResponsesTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task AStatelessLoopSendsTheOutputItemsBack()
+    {
+        var client = Client();
+        var options = Options("Weather in Paris?");
+        options.StoredOutputEnabled = false;
+        options.Tools.Add(Weather);
+        options.ToolChoice = ResponseToolChoice.CreateFunctionChoice(ScriptedModel.ToolName);
+        ResponseResult called = await client.CreateResponseAsync(options);
+        var call = Assert.Single(called.OutputItems.OfType<FunctionCallResponseItem>());
+        Assert.IsType<ReasoningResponseItem>(called.OutputItems[0]);
+
+        var next = new CreateResponseOptions(GatewayFixture.Demo, [
+            ResponseItem.CreateUserMessageItem("Weather in Paris?"),
+            .. called.OutputItems,
+            ResponseItem.CreateFunctionCallOutputItem(call.CallId, """{"temperature": 18}"""),
+        ]) { Temperature = 0, StoredOutputEnabled = false, Tools = { Weather } };
+        ResponseResult answered = await client.CreateResponseAsync(next);
+
+        Assert.Equal(ScriptedModel.Answer, answered.GetOutputText());
+        Assert.True(answered.Usage.InputTokenCount > called.Usage.InputTokenCount + called.Usage.OutputTokenCount - called.Usage.OutputTokenDetails.ReasoningTokenCount,
+            "the call sent back is in the prompt");
+    }
+
+    [Fact]
     public async Task AStreamedFunctionCallAssemblesToTheSameArguments()
     {
         var options = Options("Weather in Paris?");
@@ -297,11 +321,13 @@ public sealed class ResponsesTests(GatewayFixture gateway)
         var user = "user-" + Guid.NewGuid().ToString("N")[..8];
         Assert.Equal(HttpStatusCode.Created, (await gateway.Client().PostAsJsonAsync("/api/v1/users", new { name = user, type = "Api" })).StatusCode);
         var key = await CreateKeyAsync(user, [GatewayFixture.Solo]);
+        ResponseResult stored = await Client(await CreateKeyAsync(user, null)).CreateResponseAsync(Options("Hello!"));
 
         var error = await Assert.ThrowsAsync<ClientResultException>(() => Client(key).CreateResponseAsync(Options("Hello!")));
 
         Assert.Equal(404, error.Status);
         Assert.Contains("model_not_found", error.Message);
+        await AssertNotFound(() => Client(key).GetResponseAsync(stored.Id));
     }
 
     private static CreateResponseOptions Options(string input) =>

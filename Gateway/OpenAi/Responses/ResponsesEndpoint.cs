@@ -77,9 +77,9 @@ internal static class ResponsesEndpoint
         }
     }
 
-    /// <summary><c>GET /v1/responses/{id}</c>: the caller's stored response, as it was returned.</summary>
+    /// <summary><c>GET /v1/responses/{id}</c>: the caller's stored response, as it was returned (a 404 when the key may not see its assistant).</summary>
     public static async Task<IResult> GetAsync(HttpContext http, IGrainFactory grains, string id) =>
-        Grain(http, grains, id) is { } grain && await grain.GetAsync() is { } stored
+        Grain(http, grains, id) is { } grain && await grain.GetAsync() is { } stored && http.Grant().MayUse(stored.Assistant)
             ? Results.Text(stored.Document, "application/json")
             : NotFound(id);
 
