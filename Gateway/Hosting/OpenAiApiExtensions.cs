@@ -1,5 +1,6 @@
 using Verge.Orleans.Gateway.Identity;
 using Verge.Orleans.Gateway.OpenAi;
+using Verge.Orleans.Gateway.OpenAi.Responses;
 using Verge.Orleans.Gateway.Serving;
 
 namespace Verge.Orleans.Gateway.Hosting;
@@ -14,6 +15,7 @@ public static class OpenAiApiExtensions
         v1.MapGet("/models/{id}", ModelsEndpoint.GetAsync);
         v1.MapPost("/chat/completions", ChatCompletionsEndpoint.HandleAsync);
         v1.MapPost("/completions", CompletionsEndpoint.HandleAsync);
+        v1.MapResponses();
         return endpoints;
     }
 

@@ -1,6 +1,7 @@
 using Verge.Orleans.Grains.Abstractions.Grains;
 using Verge.Orleans.Grains.Abstractions.Identity;
 using Verge.Orleans.Grains.Abstractions.Inference;
+using Verge.Orleans.Grains.Abstractions.Responses;
 using Verge.Orleans.Grains.Abstractions.Sessions;
 
 namespace Verge.Orleans.Grains.Identity;
@@ -39,8 +40,9 @@ internal sealed class UserGrain(
     {
         _ = Existing;
         await Task.WhenAll(state.State.Keys.Select(k => GrainFactory.GetGrain<IApiKeyGrain>(k).RevokeAsync()));
-        // Sessions are keyed by user name: a later user of the same name must not inherit them.
+        // Sessions and stored responses are keyed by user name: a later user of the same name must not inherit them.
         await GrainFactory.GetGrain<IUserSessionsGrain>(ChatSessionKeys.UserSessions(Name)).DeleteAllAsync();
+        await GrainFactory.GetGrain<IUserResponsesGrain>(StoredResponseKeys.UserResponses(Name)).DeleteAllAsync();
         await state.ClearStateAsync();
         state.State = new UserState();
         await GrainFactory.GetGrain<IUserDirectoryGrain>(0).RemoveAsync(Name);

@@ -72,7 +72,7 @@ public sealed class ChatSessionExpiryTests(GatewayFixture gateway)
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/sessions/{third}")).StatusCode);
     }
 
-    private static async Task<bool> StorageContainsAsync(string data, string text)
+    internal static async Task<bool> StorageContainsAsync(string data, string text)
     {
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(data, "verge.db")};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();

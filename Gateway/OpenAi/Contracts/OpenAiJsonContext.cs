@@ -12,4 +12,7 @@ namespace Verge.Orleans.Gateway.OpenAi.Contracts;
 [JsonSerializable(typeof(ModelEntry))]
 [JsonSerializable(typeof(TextCompletion))]
 [JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(ResponseObject))]
+[JsonSerializable(typeof(ResponseStreamEvent))]
+[JsonSerializable(typeof(ResponseDeleted))]
 internal sealed partial class OpenAiJsonContext : JsonSerializerContext;

@@ -6,4 +6,5 @@ namespace Verge.Orleans.Gateway.OpenAi.Contracts;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, MaxDepth = 64)]
 [JsonSerializable(typeof(ChatCompletionRequest))]
 [JsonSerializable(typeof(CompletionRequest))]
+[JsonSerializable(typeof(CreateResponseRequest))]
 internal sealed partial class OpenAiRequestJsonContext : JsonSerializerContext;
