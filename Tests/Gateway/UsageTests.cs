@@ -1,6 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Verge.Orleans.Gateway.Limits;
+using Verge.Orleans.Gateway.Operations;
+using Verge.Orleans.Grains.Abstractions.Grains;
+using Verge.Orleans.Grains.Abstractions.Identity;
+using Verge.Orleans.Grains.Abstractions.Inference;
+using Verge.Orleans.Grains.Abstractions.Limits;
 
 namespace Verge.Orleans.Tests.Gateway;
 
@@ -73,5 +81,48 @@ public sealed class UsageTests(GatewayFixture gateway)
         Assert.Equal([alice], byKey.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("user").GetString()));
         Assert.Equal(HttpStatusCode.BadRequest, badDate.StatusCode);
         Assert.True((await badDate.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("from", out _));
+    }
+
+    [Fact]
+    public async Task AnAnswerGeneratedAgainAfterALostNodeCountsOnce()
+    {
+        var (user, key) = ("retried-" + Guid.NewGuid().ToString("N")[..8], Guid.NewGuid().ToString("N")[..16]);
+        var grains = gateway.Grains;
+        var admission = new Admission(
+            grains, grains.GetGrain<ILimiterGrain>(LimitClock.UserLimiter(user)), grains.GetGrain<ILimiterGrain>(LimitClock.KeyLimiter(key)),
+            Guid.NewGuid().ToString("N"), new ApiKeyGrant { KeyId = key, User = user }, GatewayFixture.Demo,
+            gateway.Services.GetRequiredService<UsageMetrics>(), TimeProvider.System, NullLogger.Instance);
+        var summary = new GenerationSummary { PromptTokens = 7, PromptEvaluated = 5, CompletionTokens = 4 };
+
+        // Attempt one: the first of two choices ends, then the node is lost; attempt two completes; a stray third completes too.
+        await DrainAsync(admission.Meter(Events(Summarised(summary, 0)), choices: 2));
+        await DrainAsync(admission.Meter(Events(Summarised(summary, 0), Summarised(summary with { CompletionTokens = 6 }, 1)), choices: 2));
+        await DrainAsync(admission.Meter(Events(Summarised(summary, 0), Summarised(summary, 1)), choices: 2));
+        await admission.DisposeAsync();
+
+        var rows = await grains.GetGrain<IUsageGrain>(LimitClock.UsageDay(user, DateOnly.FromDateTime(DateTime.UtcNow))).GetAsync();
+        Assert.Equal([(key, 1L, 7L, 2L, 10L)], rows.Select(r => (r.Key, r.Requests, r.PromptTokens, r.CachedTokens, r.CompletionTokens)));
+    }
+
+    private static GenerationEvent Summarised(GenerationSummary summary, int choice) =>
+        new(GenerationEventKind.Finished, Summary: summary with { Choice = choice }) { Choice = choice };
+
+    private static async IAsyncEnumerator<GenerationEvent> Events(params GenerationEvent[] events)
+    {
+        foreach (var update in events)
+        {
+            await Task.Yield();
+            yield return update;
+        }
+    }
+
+    private static async Task DrainAsync(IAsyncEnumerator<GenerationEvent> events)
+    {
+        await using (events)
+        {
+            while (await events.MoveNextAsync())
+            {
+            }
+        }
     }
 }
