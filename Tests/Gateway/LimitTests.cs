@@ -114,6 +114,24 @@ public sealed class LimitTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task HardMonthlyBudgetOutlivesTheDayAndRenewsWithTheUtcMonth()
+    {
+        await using var limited = Start();
+        var client = limited.CreateClient();
+        var (_, _, token) = await LimitedChat.CreateAsync(Admin(limited), keyLimits: new { monthlyTokenBudget = 10 });
+
+        var first = await LimitedChat.SendAsync(client, token);
+        _time.Advance(TimeSpan.FromDays(1));
+        var nextDay = await LimitedChat.SendAsync(client, token);
+        _time.Advance(TimeSpan.FromDays(29) + TimeSpan.FromHours(2));
+        var nextMonth = await LimitedChat.SendAsync(client, token);
+
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        AssertRefused(nextDay, "insufficient_quota", "insufficient_quota", retryAfter: (29 * 24 + 2) * 3600);
+        Assert.Equal(HttpStatusCode.OK, nextMonth.Status);
+    }
+
+    [Fact]
     public async Task SoftBudgetsOnlyWarn()
     {
         await using var limited = Start();
