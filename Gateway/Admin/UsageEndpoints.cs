@@ -12,7 +12,7 @@ internal static class UsageEndpoints
     private const int MaxDays = 366;
 
     public static async Task<IResult> ListAsync(
-        HttpContext http, IGrainFactory grains, [FromKeyedServices(LimitClock.Key)] TimeProvider time,
+        HttpContext http, IGrainFactory grains, [FromKeyedServices(LimitKeys.Clock)] TimeProvider time,
         string? user = null, string? key = null, string? assistant = null, string? from = null, string? to = null)
     {
         var errors = new Dictionary<string, string[]>();
@@ -40,7 +40,7 @@ internal static class UsageEndpoints
             : [grant.User];
         var days = Enumerable.Range(0, last.DayNumber - first.DayNumber + 1).Select(first.AddDays);
         var cells = await Task.WhenAll(users.SelectMany(u => days.Select(async day =>
-            (Day: day, User: u, Rows: await grains.GetGrain<IUsageGrain>(LimitClock.UsageDay(u, day)).GetAsync()))));
+            (Day: day, User: u, Rows: await grains.GetGrain<IUsageGrain>(LimitKeys.UsageDay(u, day)).GetAsync()))));
         var rows = cells
             .SelectMany(c => c.Rows.Select(r => new UsageReportRow(c.Day, c.User, r.Key, r.Assistant, r.Requests, r.PromptTokens, r.CachedTokens, r.CompletionTokens)))
             .Where(r => (key is null || r.Key == key) && (assistant is null || r.Assistant == assistant))

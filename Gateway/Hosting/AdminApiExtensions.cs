@@ -17,7 +17,7 @@ public static class AdminApiExtensions
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ApiKeyAuthenticator>();
-        builder.Services.TryAddKeyedSingleton<TimeProvider>(LimitClock.Key, (services, _) => services.GetRequiredService<TimeProvider>());
+        builder.Services.TryAddKeyedSingleton<TimeProvider>(LimitKeys.Clock, (services, _) => services.GetRequiredService<TimeProvider>());
         builder.Services.AddSingleton<LimitGate>();
         builder.Services.AddSingleton<UsageMetrics>();
         builder.Services.AddHostedService<AdminBootstrapper>();

@@ -39,7 +39,7 @@ internal sealed class Admission(
         var (prompt, cached, completion) = (summaries[0].PromptTokens, summaries[0].CachedTokens, summaries.Sum(s => (long)s.CompletionTokens));
         metrics.Used(grant.User, assistant, prompt, cached, completion);
         var day = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var usage = grains.GetGrain<IUsageGrain>(LimitClock.UsageDay(grant.User, day));
+        var usage = grains.GetGrain<IUsageGrain>(LimitKeys.UsageDay(grant.User, day));
         var record = new UsageRecord(lease, grant.KeyId, assistant, prompt, cached, completion);
         await SettleAsync(Task.WhenAll(
             user.ReleaseAsync(lease, prompt + completion),

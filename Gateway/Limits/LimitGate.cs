@@ -11,7 +11,7 @@ namespace Verge.Orleans.Gateway.Limits;
 /// grains at once: a per-user and a per-key serial point, never one for the whole cluster.
 /// </summary>
 internal sealed class LimitGate(
-    IGrainFactory grains, UsageMetrics metrics, [FromKeyedServices(LimitClock.Key)] TimeProvider time, ILogger<LimitGate> logger)
+    IGrainFactory grains, UsageMetrics metrics, [FromKeyedServices(LimitKeys.Clock)] TimeProvider time, ILogger<LimitGate> logger)
 {
     /// <summary>
     /// Writes the rate-limit headers, then either returns the admission (released when the response
@@ -22,8 +22,8 @@ internal sealed class LimitGate(
         var lease = Guid.NewGuid().ToString("N");
         var limiters = new[]
         {
-            (Grain: grains.GetGrain<ILimiterGrain>(LimitClock.UserLimiter(grant.User)), Limits: grant.UserLimits),
-            (Grain: grains.GetGrain<ILimiterGrain>(LimitClock.KeyLimiter(grant.KeyId)), Limits: grant.KeyLimits),
+            (Grain: grains.GetGrain<ILimiterGrain>(LimitKeys.UserLimiter(grant.User)), Limits: grant.UserLimits),
+            (Grain: grains.GetGrain<ILimiterGrain>(LimitKeys.KeyLimiter(grant.KeyId)), Limits: grant.KeyLimits),
         };
         var decisions = await Task.WhenAll(limiters.Select(l => Failover.RetryAsync(() => l.Grain.AcquireAsync(lease, l.Limits), aborted)));
         RateLimitHeaders.Write(http.Response, decisions);

@@ -4,7 +4,7 @@ namespace Verge.Orleans.Grains.Abstractions.Grains;
 
 /// <summary>
 /// The rate windows, running requests and token budgets of one user or one key, for every gateway of
-/// the cluster. Keyed by <see cref="LimitClock.UserLimiter"/> or <see cref="LimitClock.KeyLimiter"/>.
+/// the cluster. Keyed by <see cref="LimitKeys.UserLimiter"/> or <see cref="LimitKeys.KeyLimiter"/>.
 /// </summary>
 [Alias("verge.ILimiterGrain")]
 public interface ILimiterGrain : IGrainWithStringKey

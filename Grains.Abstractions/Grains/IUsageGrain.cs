@@ -2,7 +2,7 @@ using Verge.Orleans.Grains.Abstractions.Limits;
 
 namespace Verge.Orleans.Grains.Abstractions.Grains;
 
-/// <summary>One user's usage of one UTC day, by key and assistant. Keyed by <see cref="LimitClock.UsageDay"/>.</summary>
+/// <summary>One user's usage of one UTC day, by key and assistant. Keyed by <see cref="LimitKeys.UsageDay"/>.</summary>
 [Alias("verge.IUsageGrain")]
 public interface IUsageGrain : IGrainWithStringKey
 {

@@ -6,7 +6,7 @@ namespace Verge.Orleans.Grains.Limits;
 
 internal sealed class LimiterGrain(
     [PersistentState("limiter", StorageNames.Verge)] IPersistentState<LimiterState> state,
-    [FromKeyedServices(LimitClock.Key)] TimeProvider time) : Grain, ILimiterGrain
+    [FromKeyedServices(LimitKeys.Clock)] TimeProvider time) : Grain, ILimiterGrain
 {
     // A lease whose gateway died is never released: it stops counting after this long.
     private static readonly TimeSpan LeaseLifetime = TimeSpan.FromHours(1);
@@ -26,6 +26,11 @@ internal sealed class LimiterGrain(
         {
             _leases[lease] = now;
             _requests.Add(now, 1, lease);
+            if (limits.ConcurrentRequests is not null)
+            {
+                // Running requests live only here: an idle-looking limiter must not forget a long stream.
+                this.DelayDeactivation(LeaseLifetime);
+            }
         }
 
         return Task.FromResult(Figures(refusal ?? new LimitDecision { Admitted = true }, limits, now) with { BudgetWarning = warning });

@@ -111,7 +111,7 @@ public static class SiloExtensions
         silo.Services.AddPlacementFilter<GpuPlacementStrategy, GpuPlacementDirector>(ServiceLifetime.Transient);
         silo.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section);
         silo.Services.TryAddSingleton(TimeProvider.System);
-        silo.Services.TryAddKeyedSingleton<TimeProvider>(LimitClock.Key, (services, _) => services.GetRequiredService<TimeProvider>());
+        silo.Services.TryAddKeyedSingleton<TimeProvider>(LimitKeys.Clock, (services, _) => services.GetRequiredService<TimeProvider>());
         silo.Services.AddSingleton<ConfiguredCatalog>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<ConfiguredCatalog>());
         silo.Services.AddOptions<SiloOptions>().BindConfiguration(SiloOptions.Section);

@@ -73,7 +73,7 @@ public sealed class LimitTests(GatewayFixture gateway)
         var limits = new UsageLimits { ConcurrentRequests = 1 };
         var (_, keyId, token) = await LimitedChat.CreateAsync(Admin(limited), keyLimits: new { concurrentRequests = 1 });
         // Another gateway's request still running on this key.
-        var limiter = limited.Services.GetRequiredService<IGrainFactory>().GetGrain<ILimiterGrain>(LimitClock.KeyLimiter(keyId));
+        var limiter = limited.Services.GetRequiredService<IGrainFactory>().GetGrain<ILimiterGrain>(LimitKeys.KeyLimiter(keyId));
         Assert.True((await limiter.AcquireAsync("elsewhere", limits)).Admitted);
 
         var refused = await LimitedChat.SendAsync(client, token);
@@ -170,7 +170,7 @@ public sealed class LimitTests(GatewayFixture gateway)
     }
 
     private WebApplicationFactory<Program> Start() =>
-        gateway.Isolated(builder => builder.ConfigureTestServices(services => services.AddKeyedSingleton<TimeProvider>(LimitClock.Key, _time)));
+        gateway.Isolated(builder => builder.ConfigureTestServices(services => services.AddKeyedSingleton<TimeProvider>(LimitKeys.Clock, _time)));
 
     private static HttpClient Admin(WebApplicationFactory<Program> factory)
     {

@@ -89,7 +89,7 @@ public sealed class UsageTests(GatewayFixture gateway)
         var (user, key) = ("retried-" + Guid.NewGuid().ToString("N")[..8], Guid.NewGuid().ToString("N")[..16]);
         var grains = gateway.Grains;
         var admission = new Admission(
-            grains, grains.GetGrain<ILimiterGrain>(LimitClock.UserLimiter(user)), grains.GetGrain<ILimiterGrain>(LimitClock.KeyLimiter(key)),
+            grains, grains.GetGrain<ILimiterGrain>(LimitKeys.UserLimiter(user)), grains.GetGrain<ILimiterGrain>(LimitKeys.KeyLimiter(key)),
             Guid.NewGuid().ToString("N"), new ApiKeyGrant { KeyId = key, User = user }, GatewayFixture.Demo,
             gateway.Services.GetRequiredService<UsageMetrics>(), TimeProvider.System, NullLogger.Instance);
         var summary = new GenerationSummary { PromptTokens = 7, PromptEvaluated = 5, CompletionTokens = 4 };
@@ -100,7 +100,7 @@ public sealed class UsageTests(GatewayFixture gateway)
         await DrainAsync(admission.Meter(Events(Summarised(summary, 0), Summarised(summary, 1)), choices: 2));
         await admission.DisposeAsync();
 
-        var rows = await grains.GetGrain<IUsageGrain>(LimitClock.UsageDay(user, DateOnly.FromDateTime(DateTime.UtcNow))).GetAsync();
+        var rows = await grains.GetGrain<IUsageGrain>(LimitKeys.UsageDay(user, DateOnly.FromDateTime(DateTime.UtcNow))).GetAsync();
         Assert.Equal([(key, 1L, 7L, 2L, 10L)], rows.Select(r => (r.Key, r.Requests, r.PromptTokens, r.CachedTokens, r.CompletionTokens)));
     }
 

@@ -1,10 +1,10 @@
 namespace Verge.Orleans.Grains.Abstractions.Limits;
 
 /// <summary>Keys shared by the gateway and the silos for limits and usage.</summary>
-public static class LimitClock
+public static class LimitKeys
 {
     /// <summary>The keyed <see cref="TimeProvider"/> that rate windows, budgets and usage days read (tests swap it).</summary>
-    public const string Key = "verge.limits";
+    public const string Clock = "verge.limits";
 
     public static string UserLimiter(string user) => "user:" + user;
 
