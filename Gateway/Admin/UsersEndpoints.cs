@@ -83,6 +83,7 @@ internal static class UsersEndpoints
     private static IResult? Validate(KeyRequest body)
     {
         var errors = IpRules.Validate(body.IpAllowList ?? [], body.IpDenyList ?? []);
+        LimitsValidator.Validate(body.Limits, errors);
         if (string.IsNullOrWhiteSpace(body.Name))
         {
             errors["name"] = ["A key needs a name."];
@@ -96,13 +97,22 @@ internal static class UsersEndpoints
         return errors.Count == 0 ? null : Results.ValidationProblem(errors);
     }
 
-    private static IResult? Validate(UserRequest body) =>
-        body.Weight is >= 0.01 and <= 100 ? null
-            : Results.ValidationProblem(new Dictionary<string, string[]> { ["weight"] = ["A user's weight is from 0.01 to 100 (1 is everyone's default)."] });
+    private static IResult? Validate(UserRequest body)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (body.Weight is not (>= 0.01 and <= 100))
+        {
+            errors["weight"] = ["A user's weight is from 0.01 to 100 (1 is everyone's default)."];
+        }
+
+        LimitsValidator.Validate(body.Limits, errors);
+        return errors.Count == 0 ? null : Results.ValidationProblem(errors);
+    }
 
     private static UserSpec ToSpec(UserRequest body, string name) => new()
     {
         Name = name, Type = body.Type, Admin = body.Admin, Enabled = body.Enabled, AllowedAssistants = body.AllowedAssistants, Weight = body.Weight,
+        Limits = LimitsValidator.ToLimits(body.Limits),
     };
 
     private static ApiKeySettings ToSettings(KeyRequest body) => new()
@@ -114,5 +124,6 @@ internal static class UsersEndpoints
         IpAllowList = body.IpAllowList ?? [],
         IpDenyList = body.IpDenyList ?? [],
         AllowedAssistants = body.AllowedAssistants,
+        Limits = LimitsValidator.ToLimits(body.Limits),
     };
 }

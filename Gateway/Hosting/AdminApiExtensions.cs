@@ -3,17 +3,23 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Verge.Orleans.Gateway.Admin;
 using Verge.Orleans.Gateway.Identity;
+using Verge.Orleans.Gateway.Limits;
+using Verge.Orleans.Gateway.Operations;
 using Verge.Orleans.Grains.Abstractions.Inference;
+using Verge.Orleans.Grains.Abstractions.Limits;
 
 namespace Verge.Orleans.Gateway.Hosting;
 
 public static class AdminApiExtensions
 {
-    /// <summary>Key verification for every API, the first admin key, and the admin API's JSON and errors.</summary>
+    /// <summary>Key verification and limits for every API, the first admin key, and the admin API's JSON and errors.</summary>
     public static IHostApplicationBuilder AddVergeIdentity(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ApiKeyAuthenticator>();
+        builder.Services.TryAddKeyedSingleton<TimeProvider>(LimitKeys.Clock, (services, _) => services.GetRequiredService<TimeProvider>());
+        builder.Services.AddSingleton<LimitGate>();
+        builder.Services.AddSingleton<UsageMetrics>();
         builder.Services.AddHostedService<AdminBootstrapper>();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -34,6 +40,7 @@ public static class AdminApiExtensions
         api.MapPut("/users/{user}/keys/{key}", UsersEndpoints.UpdateKeyAsync);
         api.MapDelete("/users/{user}/keys/{key}", UsersEndpoints.DeleteKeyAsync);
         api.MapSessions();
+        api.MapGet("/usage", UsageEndpoints.ListAsync);
         api.MapGet("/models", CatalogEndpoints.ListModelsAsync);
         api.MapPost("/models", CatalogEndpoints.CreateModelAsync);
         api.MapGet("/models/{model}", CatalogEndpoints.GetModelAsync);

@@ -12,7 +12,7 @@ internal static class OpenAiErrors
         RequestValidationException invalid => (400, Body(invalid.Message, "invalid_request_error", invalid.Param, invalid.Code), null),
         JsonException => (400, Body("We could not parse the JSON body of your request.", "invalid_request_error", null, "invalid_json"), null),
         BadHttpRequestException bad => (bad.StatusCode, Body(bad.Message, "invalid_request_error", null, null), null),
-        ServingException serving => (serving.Status, Body(serving.Message, TypeOf(serving.Status), serving.Param, serving.Code), serving.RetryAfterSeconds),
+        ServingException serving => (serving.Status, Body(serving.Message, TypeOf(serving.Status, serving.Code), serving.Param, serving.Code), serving.RetryAfterSeconds),
         TimeoutException => (503, Body("The cluster did not answer in time; retry.", "server_error", null, "timeout"), 1),
         _ when Failover.IsSiloLost(error) => (503, Body("A node of the cluster went away while serving this request; retry.", "server_error", null, "node_lost"), 1),
         _ => (500, Body("The server had an error while processing your request.", "server_error", null, null), null),
@@ -39,8 +39,9 @@ internal static class OpenAiErrors
     private static ErrorResponse Body(string message, string type, string? param, string? code) =>
         new(new ErrorBody(message, type, param, code));
 
-    private static string TypeOf(int status) => status switch
+    private static string TypeOf(int status, string code) => status switch
     {
+        429 when code == "insufficient_quota" => "insufficient_quota", // OpenAI's type for a spent budget
         401 => "authentication_error",
         403 => "permission_error",
         404 or 400 => "invalid_request_error",

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Verge.Orleans.Gateway.Limits;
 using Verge.Orleans.Gateway.Operations;
 using Verge.Orleans.Gateway.OpenAi;
 using Verge.Orleans.Grains.Abstractions.Grains;
@@ -14,7 +15,8 @@ namespace Verge.Orleans.Gateway.Serving;
 /// metrics. A worker lost before it accepted (its silo died or is draining) costs the client nothing:
 /// the request is planned again.
 /// </summary>
-internal sealed class GenerationRunner(IGrainFactory grains, ServingMetrics metrics, IHttpContextAccessor http, ILogger<GenerationRunner> logger)
+internal sealed class GenerationRunner(
+    IGrainFactory grains, ServingMetrics metrics, LimitGate limits, IHttpContextAccessor http, ILogger<GenerationRunner> logger)
 {
     /// <summary>
     /// Plans <paramref name="request"/> on <paramref name="assistant"/> and waits until a worker accepts it.
@@ -25,19 +27,33 @@ internal sealed class GenerationRunner(IGrainFactory grains, ServingMetrics metr
         string assistant, GenerationRequest request, SessionRequest? session, string requestId, bool streamed, CancellationToken aborted)
     {
         var arrived = Stopwatch.GetTimestamp();
-        if (http.HttpContext?.Features.Get<ApiKeyGrant>() is { } grant)
+        Admission? admission = null;
+        if (http.HttpContext is { } context && context.Features.Get<ApiKeyGrant>() is { } grant)
         {
             // Workers share their slots fairly between the users (and keys) whose requests wait.
             request = request with { User = grant.User, Key = grant.KeyId, Weight = grant.Weight };
+
+            // Every generation of every API passes here, so limits and usage cover routes added later too.
+            admission = await limits.AdmitAsync(context, grant, assistant, aborted);
         }
 
-        var (events, recording) = await AcceptAsync(assistant, request, session, aborted);
-        var promptTokens = events.Current.PromptTokens;
-        return new Generation(
-            metrics.Observe(events, assistant, arrived, requestId, retried: !streamed),
-            recording,
-            async () => metrics.Observe((await AcceptAsync(assistant, request, session, aborted)).Events, assistant, arrived, requestId, retried: true),
-            promptTokens);
+        var choices = request.N;
+        IAsyncEnumerator<GenerationEvent> Metered(IAsyncEnumerator<GenerationEvent> events) => admission?.Meter(events, choices) ?? events;
+        try
+        {
+            var (events, recording) = await AcceptAsync(assistant, request, session, aborted);
+            var promptTokens = events.Current.PromptTokens;
+            return new Generation(
+                Metered(metrics.Observe(events, assistant, arrived, requestId, retried: !streamed)),
+                recording,
+                async () => Metered(metrics.Observe((await AcceptAsync(assistant, request, session, aborted)).Events, assistant, arrived, requestId, retried: true)),
+                promptTokens);
+        }
+        catch (Exception) when (admission is not null)
+        {
+            await admission.DisposeAsync(); // refused by the assistant or the worker: its concurrency is free at once
+            throw;
+        }
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using Verge.Orleans.Grains.Abstractions.Limits;
+
 namespace Verge.Orleans.Grains.Abstractions.Identity;
 
 /// <summary>What a verified key may do, for the gateway to cache briefly and enforce.</summary>
@@ -21,4 +23,10 @@ public sealed record ApiKeyGrant
 
     /// <summary>The user's scheduling weight (<see cref="UserSpec.Weight"/>).</summary>
     [Id(7)] public double Weight { get; init; } = 1;
+
+    /// <summary>The user's limits (<see cref="UserSpec.Limits"/>), enforced for all its keys together.</summary>
+    [Id(8)] public UsageLimits UserLimits { get; init; } = UsageLimits.None;
+
+    /// <summary>This key's own limits (<see cref="ApiKeySettings.Limits"/>).</summary>
+    [Id(9)] public UsageLimits KeyLimits { get; init; } = UsageLimits.None;
 }

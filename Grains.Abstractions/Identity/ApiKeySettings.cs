@@ -1,3 +1,5 @@
+using Verge.Orleans.Grains.Abstractions.Limits;
+
 namespace Verge.Orleans.Grains.Abstractions.Identity;
 
 /// <summary>The editable metadata of an API key (the secret itself is never editable).</summary>
@@ -21,4 +23,7 @@ public sealed record ApiKeySettings
 
     /// <summary>Assistants this key may use (within its user's); null means all of the user's.</summary>
     [Id(6)] public IReadOnlyList<string>? AllowedAssistants { get; init; }
+
+    /// <summary>Rate limits and token budgets of this key alone (its user's apply too); null means none.</summary>
+    [Id(7)] public UsageLimits? Limits { get; init; }
 }

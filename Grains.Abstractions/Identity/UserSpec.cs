@@ -1,3 +1,5 @@
+using Verge.Orleans.Grains.Abstractions.Limits;
+
 namespace Verge.Orleans.Grains.Abstractions.Identity;
 
 /// <summary>A user: owns API keys, which inherit its rights.</summary>
@@ -19,4 +21,7 @@ public sealed record UserSpec
 
     /// <summary>The user's share of a worker when requests wait (priority): twice the weight, twice the turns. 0.01–100.</summary>
     [Id(6)] public double Weight { get; init; } = 1;
+
+    /// <summary>Rate limits and token budgets of the user (all its keys together); null means none.</summary>
+    [Id(7)] public UsageLimits? Limits { get; init; }
 }

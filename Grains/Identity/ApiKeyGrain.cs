@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Verge.Orleans.Grains.Abstractions.Grains;
 using Verge.Orleans.Grains.Abstractions.Identity;
 using Verge.Orleans.Grains.Abstractions.Inference;
+using Verge.Orleans.Grains.Abstractions.Limits;
 
 namespace Verge.Orleans.Grains.Identity;
 
@@ -74,6 +75,8 @@ internal sealed class ApiKeyGrain(
             Expires = settings.ExpirationType == ExpirationType.SetDate ? settings.Expires : null,
             IpAllowList = settings.IpAllowList,
             IpDenyList = settings.IpDenyList,
+            UserLimits = user.Limits ?? UsageLimits.None,
+            KeyLimits = settings.Limits ?? UsageLimits.None,
             AllowedAssistants = (user.AllowedAssistants, settings.AllowedAssistants) switch
             {
                 (null, var keys) => keys,

@@ -10,6 +10,7 @@ using Orleans.Dashboard;
 using Orleans.Placement;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Verge.Orleans.Grains;
+using Verge.Orleans.Grains.Abstractions.Limits;
 using Verge.Orleans.Grains.Catalog;
 using Verge.Orleans.Grains.Inference;
 using Verge.Orleans.Grains.Placement;
@@ -110,6 +111,7 @@ public static class SiloExtensions
         silo.Services.AddPlacementFilter<GpuPlacementStrategy, GpuPlacementDirector>(ServiceLifetime.Transient);
         silo.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section);
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddKeyedSingleton<TimeProvider>(LimitKeys.Clock, (services, _) => services.GetRequiredService<TimeProvider>());
         silo.Services.AddSingleton<ConfiguredCatalog>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<ConfiguredCatalog>());
         silo.Services.AddOptions<SiloOptions>().BindConfiguration(SiloOptions.Section);

@@ -1,0 +1,44 @@
+using Verge.Orleans.Gateway.Operations;
+using Verge.Orleans.Grains.Abstractions.Grains;
+using Verge.Orleans.Grains.Abstractions.Identity;
+using Verge.Orleans.Grains.Abstractions.Inference;
+using Verge.Orleans.Grains.Abstractions.Limits;
+
+namespace Verge.Orleans.Gateway.Limits;
+
+/// <summary>
+/// Admits a generation under its user's and its key's limits (the tighter wins), asking both limiter
+/// grains at once: a per-user and a per-key serial point, never one for the whole cluster.
+/// </summary>
+internal sealed class LimitGate(
+    IGrainFactory grains, UsageMetrics metrics, [FromKeyedServices(LimitKeys.Clock)] TimeProvider time, ILogger<LimitGate> logger)
+{
+    /// <summary>
+    /// Writes the rate-limit headers, then either returns the admission (released when the response
+    /// ends, or earlier when the answer is complete) or throws a 429 <see cref="ServingException"/>.
+    /// </summary>
+    public async Task<Admission> AdmitAsync(HttpContext http, ApiKeyGrant grant, string assistant, CancellationToken aborted)
+    {
+        var lease = Guid.NewGuid().ToString("N");
+        var limiters = new[]
+        {
+            (Grain: grains.GetGrain<ILimiterGrain>(LimitKeys.UserLimiter(grant.User)), Limits: grant.UserLimits),
+            (Grain: grains.GetGrain<ILimiterGrain>(LimitKeys.KeyLimiter(grant.KeyId)), Limits: grant.KeyLimits),
+        };
+        var decisions = await Task.WhenAll(limiters.Select(l => Failover.RetryAsync(() => l.Grain.AcquireAsync(lease, l.Limits), aborted)));
+        RateLimitHeaders.Write(http.Response, decisions);
+        if (decisions.Where(d => !d.Admitted).MaxBy(d => d.RetryAfter) is { } refusal)
+        {
+            // The limiter that admitted takes its count back: a refused request uses no quota anywhere.
+            await Task.WhenAll(limiters.Where((_, i) => decisions[i].Admitted).Select(l => l.Grain.AbandonAsync(lease)));
+            throw new ServingException(429, refusal.Code!, refusal.Message!)
+            {
+                RetryAfterSeconds = (int)Math.Max(1, Math.Ceiling(refusal.RetryAfter.TotalSeconds)),
+            };
+        }
+
+        var admission = new Admission(grains, limiters[0].Grain, limiters[1].Grain, lease, grant, assistant, metrics, time, logger);
+        http.Response.RegisterForDisposeAsync(admission);
+        return admission;
+    }
+}
