@@ -46,22 +46,25 @@ internal sealed class ServingMetrics
     /// A request refused before any token (its error status). A name that is no assistant (404) is not
     /// a label: callers must not be able to create series at will.
     /// </summary>
-    public void Refused(string assistant, int status) =>
-        _requests.Add(1, new("assistant", status == 404 ? "unknown" : assistant), new("model", ""), new("status", status));
+    public void Refused(string assistant, int status, string route) => _requests.Add(1, new TagList
+    {
+        { "assistant", status == 404 ? "unknown" : assistant }, { "model", "" }, { "status", status }, { "route", route },
+    });
 
     /// <summary>
     /// Watches a request's events as they pass to the client, and records the request when they end.
     /// With <paramref name="retried"/>, a lost node is not recorded: the request is generated again.
     /// </summary>
-    public IAsyncEnumerator<GenerationEvent> Observe(IAsyncEnumerator<GenerationEvent> events, string assistant, long arrived, string requestId, bool retried) =>
-        new Observed(this, events, assistant, arrived, requestId, retried);
+    public IAsyncEnumerator<GenerationEvent> Observe(IAsyncEnumerator<GenerationEvent> events, Served served, long arrived, string requestId, bool retried) =>
+        new Observed(this, events, served, arrived, requestId, retried);
 
-    private void Finished(string assistant, GenerationSummary summary, long arrived, long? firstToken, string requestId)
+    private void Finished(Served served, GenerationSummary summary, long arrived, long? firstToken, string requestId)
     {
+        var (assistant, route) = served;
         var model = WorkerKey.TryParse(summary.Worker, out var worker) ? worker.Model : "";
-        var tags = new TagList { { "assistant", assistant }, { "model", model } };
+        var tags = new TagList { { "assistant", assistant }, { "model", model }, { "route", route } };
         var latency = Stopwatch.GetElapsedTime(arrived);
-        _requests.Add(1, new("assistant", assistant), new("model", model), new("status", 200));
+        _requests.Add(1, new TagList { { "assistant", assistant }, { "model", model }, { "status", 200 }, { "route", route } });
         _promptTokens.Add(summary.PromptTokens, tags);
         _generationTokens.Add(summary.CompletionTokens, tags);
         _latency.Record(latency.TotalSeconds, tags);
@@ -82,13 +85,14 @@ internal sealed class ServingMetrics
             ttft?.TotalMilliseconds, latency.TotalMilliseconds, summary.QueueMs);
     }
 
-    private void Ended(string assistant, string requestId, bool cancelled)
+    private void Ended(Served served, string requestId, bool cancelled)
     {
-        _requests.Add(1, new("assistant", assistant), new("model", ""), new("status", cancelled ? 499 : 500));
+        var (assistant, route) = served;
+        _requests.Add(1, new TagList { { "assistant", assistant }, { "model", "" }, { "status", cancelled ? 499 : 500 }, { "route", route } });
         _logger.LogInformation("Request {RequestId} for {Assistant} ended without an answer ({Why})", requestId, assistant, cancelled ? "client left" : "failed");
     }
 
-    private sealed class Observed(ServingMetrics metrics, IAsyncEnumerator<GenerationEvent> inner, string assistant, long arrived, string requestId, bool retried)
+    private sealed class Observed(ServingMetrics metrics, IAsyncEnumerator<GenerationEvent> inner, Served served, long arrived, string requestId, bool retried)
         : IAsyncEnumerator<GenerationEvent>
     {
         private long? _firstToken;
@@ -121,7 +125,7 @@ internal sealed class ServingMetrics
             if (update.Summary is { } summary && !_finished)
             {
                 _finished = true;
-                metrics.Finished(assistant, summary, arrived, _firstToken ?? Stopwatch.GetTimestamp(), requestId);
+                metrics.Finished(served, summary, arrived, _firstToken ?? Stopwatch.GetTimestamp(), requestId);
             }
 
             return true;
@@ -132,10 +136,13 @@ internal sealed class ServingMetrics
             if (!_finished && !(retried && _failure is not null && Failover.IsSiloLost(_failure)))
             {
                 _finished = true;
-                metrics.Ended(assistant, requestId, cancelled: _failure is null);
+                metrics.Ended(served, requestId, cancelled: _failure is null);
             }
 
             return inner.DisposeAsync();
         }
     }
 }
+
+/// <summary>What a request's series are labelled with: the assistant and the API route it came by.</summary>
+internal sealed record Served(string Assistant, string Route);

@@ -44,9 +44,9 @@ internal sealed class GenerationRunner(
             var (events, recording) = await AcceptAsync(assistant, request, session, aborted);
             var promptTokens = events.Current.PromptTokens;
             return new Generation(
-                Metered(metrics.Observe(events, assistant, arrived, requestId, retried: !streamed)),
+                Metered(metrics.Observe(events, new Served(assistant, Route), arrived, requestId, retried: !streamed)),
                 recording,
-                async () => Metered(metrics.Observe((await AcceptAsync(assistant, request, session, aborted)).Events, assistant, arrived, requestId, retried: true)),
+                async () => Metered(metrics.Observe((await AcceptAsync(assistant, request, session, aborted)).Events, new Served(assistant, Route), arrived, requestId, retried: true)),
                 promptTokens);
         }
         catch (Exception) when (admission is not null)
@@ -68,7 +68,10 @@ internal sealed class GenerationRunner(
         }, aborted);
 
     /// <summary>Counts a request refused before it started, under its status.</summary>
-    public void Refused(string assistant, int status) => metrics.Refused(assistant, status);
+    public void Refused(string assistant, int status) => metrics.Refused(assistant, status, Route);
+
+    // The route pattern (a handful of values: /v1/chat/completions, /v1/messages, ...), never the raw path.
+    private string Route => (http.HttpContext?.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "";
 
     /// <summary>
     /// Collects a whole answer of <paramref name="choices"/> choices. The client has seen nothing yet, so

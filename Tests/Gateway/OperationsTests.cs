@@ -59,7 +59,7 @@ public sealed class OperationsTests(GatewayFixture gateway)
 
         var metrics = await gateway.Client(key: null).GetStringAsync("/metrics");
 
-        Assert.Matches("verge_requests_total\\{[^}]*assistant=\"solo\"[^}]*status=\"200\"[^}]*\\} [1-9]", metrics);
+        Assert.Matches("verge_requests_total\\{[^}]*assistant=\"solo\"[^}]*route=\"/v1/chat/completions\"[^}]*status=\"200\"[^}]*\\} [1-9]", metrics);
         Assert.Matches($"verge_generation_tokens_total\\{{[^}}]*assistant=\"solo\"[^}}]*\\}} [1-9]", metrics);
         Assert.Matches("verge_time_to_first_token_seconds_count\\{[^}]*assistant=\"solo\"[^}]*\\} [1-9]", metrics);
         Assert.Contains("verge_e2e_request_latency_seconds_bucket", metrics);
