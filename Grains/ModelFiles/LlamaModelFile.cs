@@ -16,7 +16,7 @@ public static class LlamaModelFile
         return new StreamReader(stream).ReadToEnd();
     }
 
-    public static void Write(string path, string name, ModelShape shape, Vocabulary vocabulary, GgufTensorType type, RowSource rows, string? chatTemplate = null)
+    public static void Write(string path, string name, ModelShape shape, Vocabulary vocabulary, GgufTensorType type, RowSource rows, string? chatTemplate = null, Action<GgufWriter>? metadata = null)
     {
         var gguf = new GgufWriter()
             .Add("general.architecture", "llama")
@@ -43,6 +43,7 @@ public static class LlamaModelFile
             .Add("tokenizer.ggml.padding_token_id", (uint)vocabulary.IdOf(Vocabulary.EndOfText))
             .Add("tokenizer.ggml.add_bos_token", false)
             .Add("tokenizer.chat_template", chatTemplate ?? ChatMlTemplate);
+        metadata?.Invoke(gguf);
 
         void Matrix(string tensor, long rowLength, long count) =>
             gguf.AddTensor(tensor, rowLength, count, type, rows(tensor, rowLength, count) ?? ((_, _) => { }));
