@@ -2,7 +2,7 @@ using Verge.Orleans.Grains.ModelFiles;
 
 namespace Verge.Orleans.Tests;
 
-/// <summary>The scripted demo model, written once per test run into a temporary folder.</summary>
+/// <summary>The scripted demo model and a tiny embedding model, each written once per test run into a temporary folder.</summary>
 public static class TestModels
 {
     private static readonly Lazy<string> Scripted = new(() =>
@@ -12,5 +12,15 @@ public static class TestModels
         return path;
     });
 
+    private static readonly Lazy<string> Embedding = new(() =>
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"verge-tests-{Environment.ProcessId}", "verge-embedding.gguf");
+        EmbeddingModel.Write(path, EmbeddingModel.Tiny, GgufTensorType.Q8_0);
+        return path;
+    });
+
     public static string ScriptedPath => Scripted.Value;
+
+    /// <summary>A tiny mean-pooled embedding model (64 dimensions, random weights).</summary>
+    public static string EmbeddingPath => Embedding.Value;
 }

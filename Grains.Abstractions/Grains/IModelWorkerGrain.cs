@@ -18,6 +18,13 @@ public interface IModelWorkerGrain : IGrainWithStringKey
     [Alias("GenerateAsync")]
     IAsyncEnumerable<GenerationEvent> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Embeds the inputs of an embedding model, batched with other requests' inputs. Throws
+    /// <see cref="ServingException"/> (400) for a chat model, an input too long or a dimension count too large.
+    /// </summary>
+    [Alias("EmbedAsync")]
+    Task<EmbeddingResult> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>Unloads the worker: running sequences end with an error, and the activation goes away.</summary>
     [Alias("StopAsync")]
     Task StopAsync();
