@@ -12,6 +12,7 @@ public static class OpenAiApiExtensions
         var v1 = endpoints.MapGroup("/v1").AddEndpointFilter<ApiKeyFilter>();
         v1.MapGet("/models", ModelsEndpoint.ListAsync);
         v1.MapPost("/chat/completions", ChatCompletionsEndpoint.HandleAsync);
+        v1.MapPost("/embeddings", EmbeddingsEndpoint.HandleAsync);
         return endpoints;
     }
 
@@ -22,6 +23,7 @@ public static class OpenAiApiExtensions
             .Validate(limits => limits.MaxChoices >= 1 && limits.MaxTools >= 0, $"{ChatRequestLimits.Section}: MaxChoices must be at least 1 and MaxTools not negative.")
             .ValidateOnStart();
         builder.Services.AddSingleton<GenerationRunner>();
+        builder.Services.AddSingleton<EmbeddingRunner>();
         builder.Services.AddExceptionHandler<OpenAiExceptionHandler>();
         return builder;
     }

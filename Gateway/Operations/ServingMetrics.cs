@@ -25,10 +25,14 @@ internal sealed class ServingMetrics
     private readonly Histogram<double> _queueTime;
     private readonly ILogger<ServingMetrics> _logger;
 
+    /// <summary>The <c>route</c> label of chat completions and of embeddings.</summary>
+    public const string ChatRoute = "chat";
+    public const string EmbeddingsRoute = "embeddings";
+
     public ServingMetrics(IMeterFactory meters, ILogger<ServingMetrics> logger)
     {
         var meter = meters.Create(VergeTelemetry.Name);
-        _requests = meter.CreateCounter<long>("verge.requests", description: "Chat completion requests by assistant, model and HTTP status.");
+        _requests = meter.CreateCounter<long>("verge.requests", description: "Requests by route (chat, embeddings), assistant, model and HTTP status.");
         _promptTokens = meter.CreateCounter<long>("verge.prompt_tokens", description: "Prompt tokens of finished requests.");
         _generationTokens = meter.CreateCounter<long>("verge.generation_tokens", description: "Generated tokens of finished requests.");
         _timeToFirstToken = meter.CreateHistogram("verge.time_to_first_token", "s", "From the request's arrival to its first generated token.",
@@ -46,8 +50,20 @@ internal sealed class ServingMetrics
     /// A request refused before any token (its error status). A name that is no assistant (404) is not
     /// a label: callers must not be able to create series at will.
     /// </summary>
-    public void Refused(string assistant, int status) =>
-        _requests.Add(1, new("assistant", status == 404 ? "unknown" : assistant), new("model", ""), new("status", status));
+    public void Refused(string assistant, int status, string route = ChatRoute) =>
+        _requests.Add(1, new("route", route), new("assistant", status == 404 ? "unknown" : assistant), new("model", ""), new("status", status));
+
+    /// <summary>An embeddings request answered: its inputs' tokens count as prompt tokens, its latency end to end.</summary>
+    public void Embedded(string assistant, EmbeddingResult result, int inputs, TimeSpan latency)
+    {
+        var model = WorkerKey.TryParse(result.Worker, out var worker) ? worker.Model : "";
+        var tags = new TagList { { "assistant", assistant }, { "model", model } };
+        _requests.Add(1, new("route", EmbeddingsRoute), new("assistant", assistant), new("model", model), new("status", 200));
+        _promptTokens.Add(result.PromptTokens, tags);
+        _latency.Record(latency.TotalSeconds, tags);
+        _logger.LogInformation("Embeddings for {Assistant} on {Worker}: {Inputs} inputs, {PromptTokens} tokens, total {TotalMs:F0} ms",
+            assistant, result.Worker, inputs, result.PromptTokens, latency.TotalMilliseconds);
+    }
 
     /// <summary>
     /// Watches a request's events as they pass to the client, and records the request when they end.
@@ -61,7 +77,7 @@ internal sealed class ServingMetrics
         var model = WorkerKey.TryParse(summary.Worker, out var worker) ? worker.Model : "";
         var tags = new TagList { { "assistant", assistant }, { "model", model } };
         var latency = Stopwatch.GetElapsedTime(arrived);
-        _requests.Add(1, new("assistant", assistant), new("model", model), new("status", 200));
+        _requests.Add(1, new("route", ChatRoute), new("assistant", assistant), new("model", model), new("status", 200));
         _promptTokens.Add(summary.PromptTokens, tags);
         _generationTokens.Add(summary.CompletionTokens, tags);
         _latency.Record(latency.TotalSeconds, tags);
@@ -84,7 +100,7 @@ internal sealed class ServingMetrics
 
     private void Ended(string assistant, string requestId, bool cancelled)
     {
-        _requests.Add(1, new("assistant", assistant), new("model", ""), new("status", cancelled ? 499 : 500));
+        _requests.Add(1, new("route", ChatRoute), new("assistant", assistant), new("model", ""), new("status", cancelled ? 499 : 500));
         _logger.LogInformation("Request {RequestId} for {Assistant} ended without an answer ({Why})", requestId, assistant, cancelled ? "client left" : "failed");
     }
 

@@ -10,6 +10,7 @@ using Orleans.Dashboard;
 using Orleans.Placement;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Verge.Orleans.Grains;
+using Verge.Orleans.Grains.Abstractions.Catalog;
 using Verge.Orleans.Grains.Catalog;
 using Verge.Orleans.Grains.Inference;
 using Verge.Orleans.Grains.Placement;
@@ -108,7 +109,10 @@ public static class SiloExtensions
             messaging.CancelRequestOnTimeout = true;
         });
         silo.Services.AddPlacementFilter<GpuPlacementStrategy, GpuPlacementDirector>(ServiceLifetime.Transient);
-        silo.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section);
+        silo.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section)
+            .Validate(options => options.Models.All(m => m.Pooling is null || (m.Embedding && ModelSpec.PoolingTypes.Contains(m.Pooling))),
+                $"{CatalogOptions.Section}:Models:N:Pooling must be mean, cls or last, and only on a model with Embedding = true.")
+            .ValidateOnStart();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<ConfiguredCatalog>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<ConfiguredCatalog>());

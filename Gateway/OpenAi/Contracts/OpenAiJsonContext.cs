@@ -10,4 +10,5 @@ namespace Verge.Orleans.Gateway.OpenAi.Contracts;
 [JsonSerializable(typeof(ChatCompletionChunk))]
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(EmbeddingList))]
 internal sealed partial class OpenAiJsonContext : JsonSerializerContext;
