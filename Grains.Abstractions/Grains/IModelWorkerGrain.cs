@@ -23,6 +23,7 @@ public interface IModelWorkerGrain : IGrainWithStringKey
     /// <see cref="ServingException"/> (400) for a chat model, an input too long or a dimension count too large.
     /// </summary>
     [Alias("EmbedAsync")]
+    [ResponseTimeout("00:05:00")] // thousands of inputs take longer than an ordinary call may; the caller's token still cancels
     Task<EmbeddingResult> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Unloads the worker: running sequences end with an error, and the activation goes away.</summary>
