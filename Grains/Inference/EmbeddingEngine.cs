@@ -76,7 +76,7 @@ internal sealed class EmbeddingEngine : IWorkerEngine
             throw ServingException.WorkerStopped(_name);
         }
 
-        Validate(inputs);
+        EmbeddingInputs.Validate(inputs, _options.ContextSize, Model.Weights.Vocab.Count);
         if (Interlocked.Increment(ref _jobs) > _options.MaxQueue + _options.Parallel)
         {
             Interlocked.Decrement(ref _jobs);
@@ -94,30 +94,6 @@ internal sealed class EmbeddingEngine : IWorkerEngine
 
         _wake.Set();
         return job.Completion;
-    }
-
-    private void Validate(IReadOnlyList<LLamaToken[]> inputs)
-    {
-        var vocabulary = Model.Weights.Vocab.Count;
-        for (var index = 0; index < inputs.Count; index++)
-        {
-            var input = inputs[index];
-            if (input.Length == 0)
-            {
-                throw new ServingException(400, "invalid_value", $"Input {index} is empty; every input must hold at least one token.", "input");
-            }
-
-            if (input.Length > _options.ContextSize)
-            {
-                throw new ServingException(400, "context_length_exceeded",
-                    $"This model's maximum context length is {_options.ContextSize} tokens, but input {index} has {input.Length} tokens.", "input");
-            }
-
-            if (input.Any(token => (int)token < 0 || (int)token >= vocabulary))
-            {
-                throw new ServingException(400, "invalid_value", $"Input {index} holds a token id outside the model's vocabulary (0 to {vocabulary - 1}).", "input");
-            }
-        }
     }
 
     public void Dispose()
@@ -162,10 +138,10 @@ internal sealed class EmbeddingEngine : IWorkerEngine
         _batch.Clear();
         _decoding.Clear();
         while (_decoding.Count < _options.Parallel && _waiting.TryPeek(out var next)
-            && (next.Job.Cancelled || _batch.TokenCount + next.Job.Inputs[next.Index].Length <= _options.BatchTokens))
+            && (next.Job.Ended || _batch.TokenCount + next.Job.Inputs[next.Index].Length <= _options.BatchTokens))
         {
             _waiting.TryDequeue(out _);
-            if (next.Job.Cancelled)
+            if (next.Job.Ended)
             {
                 continue;
             }

@@ -13,7 +13,8 @@ internal sealed class EmbeddingJob(IReadOnlyList<LLamaToken[]> inputs)
 
     public Task<float[][]> Completion => _done.Task;
 
-    public bool Cancelled => _done.Task.IsCompleted;
+    /// <summary>Done, cancelled or failed: its inputs still waiting need no decode.</summary>
+    public bool Ended => _done.Task.IsCompleted;
 
     /// <summary>Stores input <paramref name="index"/>'s pooled vector, normalised to unit length.</summary>
     public void Set(int index, ReadOnlySpan<float> pooled)
