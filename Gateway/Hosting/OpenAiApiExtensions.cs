@@ -16,6 +16,7 @@ public static class OpenAiApiExtensions
         v1.MapPost("/chat/completions", ChatCompletionsEndpoint.HandleAsync);
         v1.MapPost("/completions", CompletionsEndpoint.HandleAsync);
         v1.MapResponses();
+        v1.MapPost("/embeddings", EmbeddingsEndpoint.HandleAsync);
         return endpoints;
     }
 
@@ -28,6 +29,7 @@ public static class OpenAiApiExtensions
             .ValidateOnStart();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<GenerationRunner>();
+        builder.Services.AddSingleton<EmbeddingRunner>();
         builder.Services.AddExceptionHandler<OpenAiExceptionHandler>();
         return builder;
     }

@@ -25,10 +25,13 @@ internal sealed class ServingMetrics
     private readonly Histogram<double> _queueTime;
     private readonly ILogger<ServingMetrics> _logger;
 
+    /// <summary>The <c>route</c> label of embeddings (other routes are labelled by their endpoint's pattern).</summary>
+    public const string EmbeddingsRoute = "/v1/embeddings";
+
     public ServingMetrics(IMeterFactory meters, ILogger<ServingMetrics> logger)
     {
         var meter = meters.Create(VergeTelemetry.Name);
-        _requests = meter.CreateCounter<long>("verge.requests", description: "Chat completion requests by assistant, model and HTTP status.");
+        _requests = meter.CreateCounter<long>("verge.requests", description: "Requests by route (/v1/chat/completions, /v1/embeddings, ...), assistant, model and HTTP status.");
         _promptTokens = meter.CreateCounter<long>("verge.prompt_tokens", description: "Prompt tokens of finished requests.");
         _generationTokens = meter.CreateCounter<long>("verge.generation_tokens", description: "Generated tokens of finished requests.");
         _timeToFirstToken = meter.CreateHistogram("verge.time_to_first_token", "s", "From the request's arrival to its first generated token.",
@@ -50,6 +53,18 @@ internal sealed class ServingMetrics
     {
         { "assistant", status == 404 ? "unknown" : assistant }, { "model", "" }, { "status", status }, { "route", route },
     });
+
+    /// <summary>An embeddings request answered: its inputs' tokens count as prompt tokens, its latency end to end.</summary>
+    public void Embedded(string assistant, EmbeddingResult result, int inputs, TimeSpan latency)
+    {
+        var model = WorkerKey.TryParse(result.Worker, out var worker) ? worker.Model : "";
+        var tags = new TagList { { "assistant", assistant }, { "model", model }, { "route", EmbeddingsRoute } };
+        _requests.Add(1, new TagList { { "assistant", assistant }, { "model", model }, { "status", 200 }, { "route", EmbeddingsRoute } });
+        _promptTokens.Add(result.PromptTokens, tags);
+        _latency.Record(latency.TotalSeconds, tags);
+        _logger.LogInformation("Embeddings for {Assistant} on {Worker}: {Inputs} inputs, {PromptTokens} tokens, total {TotalMs:F0} ms",
+            assistant, result.Worker, inputs, result.PromptTokens, latency.TotalMilliseconds);
+    }
 
     /// <summary>
     /// Watches a request's events as they pass to the client, and records the request when they end.

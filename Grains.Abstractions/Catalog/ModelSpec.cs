@@ -42,4 +42,13 @@ public sealed record ModelSpec
 
     /// <summary>Expected SHA-256 of the file (hex); a download that does not match puts the model in <c>Error</c>.</summary>
     [Id(14)] public string? Sha256 { get; init; }
+
+    /// <summary>An embedding model: its assistant answers <c>/v1/embeddings</c> and refuses chat completions.</summary>
+    [Id(15)] public bool Embedding { get; init; }
+
+    /// <summary>How an embedding model pools its token states (<c>mean</c>, <c>cls</c>, <c>last</c>); null: the GGUF's <c>pooling_type</c>, else mean.</summary>
+    [Id(16)] public string? Pooling { get; init; }
+
+    /// <summary>The values <see cref="Pooling"/> accepts.</summary>
+    public static IReadOnlyList<string> PoolingTypes { get; } = ["mean", "cls", "last"];
 }

@@ -26,4 +26,11 @@ public interface IAssistantGrain : IGrainWithStringKey
     /// </summary>
     [Alias("PlanInSessionAsync")]
     Task<CompletionPlan> PlanInSessionAsync(GenerationRequest request, SessionRequest session);
+
+    /// <summary>
+    /// Picks the worker that embeds a request for this assistant's model. Throws <see cref="ServingException"/>:
+    /// 404 when the assistant does not exist, 400 when its model is not an embedding model.
+    /// </summary>
+    [Alias("PlanEmbeddingAsync")]
+    Task<string> PlanEmbeddingAsync();
 }

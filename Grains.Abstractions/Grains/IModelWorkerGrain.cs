@@ -25,6 +25,14 @@ public interface IModelWorkerGrain : IGrainWithStringKey
     [Alias("CountTokensAsync")]
     Task<int> CountTokensAsync(GenerationRequest request);
 
+    /// <summary>
+    /// Embeds the inputs of an embedding model, batched with other requests' inputs. Throws
+    /// <see cref="ServingException"/> (400) for a chat model, an input too long or a dimension count too large.
+    /// </summary>
+    [Alias("EmbedAsync")]
+    [ResponseTimeout("00:05:00")] // thousands of inputs take longer than an ordinary call may; the caller's token still cancels
+    Task<EmbeddingResult> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>Unloads the worker: running sequences end with an error, and the activation goes away.</summary>
     [Alias("StopAsync")]
     Task StopAsync();

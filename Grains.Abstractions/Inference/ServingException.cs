@@ -32,6 +32,14 @@ public sealed class ServingException : Exception
             $"This model's maximum context length is {contextSize} tokens, but the request needs {promptTokens} prompt tokens and at least one to generate.",
             param);
 
+    /// <summary>An embedding model asked for a chat completion, or a chat model asked for embeddings.</summary>
+    public static ServingException WrongRole(string model, bool embeddingModel) =>
+        new(400, "invalid_model",
+            embeddingModel
+                ? $"The model '{model}' is an embedding model: use it with /v1/embeddings, not /v1/chat/completions."
+                : $"The model '{model}' is not an embedding model: /v1/embeddings needs a model registered with \"embedding\": true.",
+            "model");
+
     public static ServingException Busy(int retryAfterSeconds) =>
         new(429, "server_busy", "All slots and the wait queue of this model are full; retry later.") { RetryAfterSeconds = retryAfterSeconds };
 

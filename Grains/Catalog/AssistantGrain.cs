@@ -39,6 +39,19 @@ internal sealed class AssistantGrain : Grain, IAssistantGrain
         return plan with { Session = new SessionRecording(session.User, session.SessionId, strip) };
     }
 
+    async Task<string> IAssistantGrain.PlanEmbeddingAsync()
+    {
+        var spec = await SpecAsync() ?? throw ServingException.ModelNotFound(this.GetPrimaryKeyString());
+        var model = GrainFactory.GetGrain<IModelGrain>(spec.Model);
+        if (await model.GetSpecAsync() is { Embedding: false })
+        {
+            throw ServingException.WrongRole(spec.Name, embeddingModel: false);
+        }
+
+        // No affinity: embeddings share no prefix worth routing for, so the least loaded worker takes them.
+        return await model.PickWorkerAsync(0);
+    }
+
     private async Task<CompletionPlan> PlanAsync(AssistantSpec spec, GenerationRequest request)
     {
         // A raw prompt (legacy completions) is the whole prompt: the assistant's system prompt does not apply.

@@ -14,7 +14,7 @@ namespace Verge.Orleans.Grains.Inference;
 /// generating sequence contributes one token and prefilling sequences fill the rest of the batch with
 /// prompt chunks. Sequences join and leave between steps; each has its own sampler and output channel.
 /// </summary>
-internal sealed partial class InferenceEngine : IDisposable
+internal sealed partial class InferenceEngine : IWorkerEngine
 {
     private readonly LoadedModel _model;
     private readonly LLamaContext _context;

@@ -12,15 +12,18 @@ public sealed class InferenceService(ILoggerFactory loggers) : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (LoadedModel Model, int Users)> _models = [];
-    private readonly Dictionary<string, InferenceEngine> _engines = [];
+    private readonly Dictionary<string, IWorkerEngine> _engines = [];
     private readonly ILogger _logger = loggers.CreateLogger<InferenceService>();
     private volatile bool _draining;
 
     /// <summary>The silo is stopping: no engine starts and no engine takes a new request.</summary>
     public bool Draining => _draining;
 
-    /// <summary>Starts (or returns) the engine of a worker; loads the model file on first use. Blocking.</summary>
-    internal InferenceEngine Start(string worker, ModelSpec spec)
+    /// <summary>
+    /// Starts (or returns) the engine of a worker: an <see cref="EmbeddingEngine"/> for an embedding model,
+    /// else an <see cref="InferenceEngine"/>; loads the model file on first use. Blocking.
+    /// </summary>
+    internal IWorkerEngine Start(string worker, ModelSpec spec)
     {
         lock (_lock)
         {
@@ -40,15 +43,24 @@ public sealed class InferenceService(ILoggerFactory loggers) : IDisposable
                 _logger.LogInformation("Loaded {Model} from {Path}", spec.Name, spec.Path);
             }
 
-            var options = new EngineOptions
-            {
-                Parallel = spec.Parallel,
-                ContextSize = spec.ContextSize,
-                Threads = Math.Clamp(spec.Cores, 1, Environment.ProcessorCount),
-                MaxQueue = spec.MaxQueue,
-                InsertThinkTag = spec.InsertThinkTag,
-            };
-            var engine = new InferenceEngine(entry.Model, options, worker, _logger);
+            var threads = Math.Clamp(spec.Cores, 1, Environment.ProcessorCount);
+            IWorkerEngine engine = spec.Embedding
+                ? new EmbeddingEngine(entry.Model, new EmbeddingOptions
+                {
+                    Parallel = spec.Parallel,
+                    ContextSize = spec.ContextSize,
+                    Threads = threads,
+                    MaxQueue = spec.MaxQueue,
+                    Pooling = Pooling.Of(spec.Pooling, entry.Model.Weights),
+                }, worker, _logger)
+                : new InferenceEngine(entry.Model, new EngineOptions
+                {
+                    Parallel = spec.Parallel,
+                    ContextSize = spec.ContextSize,
+                    Threads = threads,
+                    MaxQueue = spec.MaxQueue,
+                    InsertThinkTag = spec.InsertThinkTag,
+                }, worker, _logger);
             _models[spec.Path] = (entry.Model, entry.Users + 1);
             _engines[worker] = engine;
             return engine;
@@ -85,7 +97,7 @@ public sealed class InferenceService(ILoggerFactory loggers) : IDisposable
     /// </summary>
     public async Task<bool> DrainAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        InferenceEngine[] engines;
+        IWorkerEngine[] engines;
         lock (_lock)
         {
             _draining = true;

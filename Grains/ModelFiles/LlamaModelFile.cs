@@ -16,10 +16,8 @@ public static class LlamaModelFile
         return new StreamReader(stream).ReadToEnd();
     }
 
-    /// <param name="metadata">Further keys (a FIM model's <c>tokenizer.ggml.fim_*_token_id</c>).</param>
-    public static void Write(
-        string path, string name, ModelShape shape, Vocabulary vocabulary, GgufTensorType type, RowSource rows,
-        string? chatTemplate = null, IReadOnlyDictionary<string, uint>? metadata = null)
+    /// <param name="metadata">Adds further keys (a FIM model's <c>tokenizer.ggml.fim_*_token_id</c>, an embedding model's pooling).</param>
+    public static void Write(string path, string name, ModelShape shape, Vocabulary vocabulary, GgufTensorType type, RowSource rows, string? chatTemplate = null, Action<GgufWriter>? metadata = null)
     {
         var gguf = new GgufWriter()
             .Add("general.architecture", "llama")
@@ -46,10 +44,7 @@ public static class LlamaModelFile
             .Add("tokenizer.ggml.padding_token_id", (uint)vocabulary.IdOf(Vocabulary.EndOfText))
             .Add("tokenizer.ggml.add_bos_token", false)
             .Add("tokenizer.chat_template", chatTemplate ?? ChatMlTemplate);
-        foreach (var (key, value) in metadata ?? new Dictionary<string, uint>())
-        {
-            gguf.Add(key, value);
-        }
+        metadata?.Invoke(gguf);
 
         void Matrix(string tensor, long rowLength, long count) =>
             gguf.AddTensor(tensor, rowLength, count, type, rows(tensor, rowLength, count) ?? ((_, _) => { }));

@@ -69,13 +69,11 @@ public static class ScriptedModel
         var words = chains.SelectMany(c => c).Where(t => t.Length > 1 && !t.StartsWith('<')).Append("assistant").Append("user").Append("system");
         string[] fimTokens = fim ? [Vocabulary.FimPrefix, Vocabulary.FimSuffix, Vocabulary.FimMiddle] : [];
         var vocabulary = Vocabulary.Create(words, size: 0, fimTokens);
-        var metadata = fim
-            ? new Dictionary<string, uint>
-            {
-                ["tokenizer.ggml.fim_pre_token_id"] = (uint)vocabulary.IdOf(Vocabulary.FimPrefix),
-                ["tokenizer.ggml.fim_suf_token_id"] = (uint)vocabulary.IdOf(Vocabulary.FimSuffix),
-                ["tokenizer.ggml.fim_mid_token_id"] = (uint)vocabulary.IdOf(Vocabulary.FimMiddle),
-            }
+        Action<GgufWriter>? metadata = fim
+            ? gguf => gguf
+                .Add("tokenizer.ggml.fim_pre_token_id", (uint)vocabulary.IdOf(Vocabulary.FimPrefix))
+                .Add("tokenizer.ggml.fim_suf_token_id", (uint)vocabulary.IdOf(Vocabulary.FimSuffix))
+                .Add("tokenizer.ggml.fim_mid_token_id", (uint)vocabulary.IdOf(Vocabulary.FimMiddle))
             : null;
 
         // Each token of a chain gets its own embedding dimension; the token that follows it reads that dimension.

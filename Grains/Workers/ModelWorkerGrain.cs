@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Text;
+using LLama.Native;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Verge.Orleans.Grains.Placement;
@@ -18,8 +20,8 @@ namespace Verge.Orleans.Grains.Workers;
 [GpuPlacement]
 internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<ModelWorkerGrain> logger) : Grain, IModelWorkerGrain
 {
-    private InferenceEngine? _engine;
-    private Task<InferenceEngine>? _starting;
+    private IWorkerEngine? _engine;
+    private Task<IWorkerEngine>? _starting;
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -57,14 +59,14 @@ internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<Model
 
     async Task<int> IModelWorkerGrain.CountTokensAsync(GenerationRequest request)
     {
-        var engine = await EnsureStartedAsync();
+        var engine = await EnsureStartedAsync() as InferenceEngine ?? throw ServingException.WrongRole(WorkerKey.Parse(Key).Model, embeddingModel: true);
         return PromptFitter.Fit(engine.Model, request, engine.Options.ContextSize, engine.Options.InsertThinkTag).Tokens.Length;
     }
 
     async IAsyncEnumerable<GenerationEvent> IModelWorkerGrain.GenerateAsync(
         GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var engine = await EnsureStartedAsync();
+        var engine = await EnsureStartedAsync() as InferenceEngine ?? throw ServingException.WrongRole(WorkerKey.Parse(Key).Model, embeddingModel: true);
         var model = engine.Model;
         var prompt = PromptFitter.Fit(model, request, engine.Options.ContextSize, engine.Options.InsertThinkTag);
         var settings = RequestSettings.For(request, model, prompt);
@@ -101,11 +103,33 @@ internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<Model
         }
     }
 
+    async Task<EmbeddingResult> IModelWorkerGrain.EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken)
+    {
+        var engine = await EnsureStartedAsync() as EmbeddingEngine ?? throw ServingException.WrongRole(WorkerKey.Parse(Key).Model, embeddingModel: false);
+        if (request.Dimensions > engine.Dimensions)
+        {
+            throw new ServingException(400, "invalid_value",
+                $"This model's embeddings have {engine.Dimensions} dimensions; 'dimensions' cannot be {request.Dimensions}.", "dimensions");
+        }
+
+        var weights = engine.Model.Weights;
+        LLamaToken[][] inputs =
+        [
+            .. request.Texts.Select(text => weights.Tokenize(text, weights.Vocab.ShouldAddBOS, special: false, Encoding.UTF8)),
+            .. request.Tokens.Select(tokens => tokens.Select(token => (LLamaToken)token).ToArray()),
+        ];
+        var vectors = await engine.EmbedAsync(inputs, cancellationToken);
+        return new EmbeddingResult(
+            request.Dimensions is { } dimensions ? [.. vectors.Select(vector => EmbeddingVectors.Normalized(vector, dimensions))] : vectors,
+            inputs.Sum(input => input.Length),
+            Key);
+    }
+
     // A failed start is not cached: the next request tries again (the file may have appeared).
-    private Task<InferenceEngine> EnsureStartedAsync() =>
+    private Task<IWorkerEngine> EnsureStartedAsync() =>
         _starting is { IsFaulted: false, IsCanceled: false } ? _starting : _starting = StartEngineAsync();
 
-    private async Task<InferenceEngine> StartEngineAsync()
+    private async Task<IWorkerEngine> StartEngineAsync()
     {
         var worker = WorkerKey.Parse(Key);
         // Only a worker its model wants loads anything: a request planned just before a stop or a

@@ -4,7 +4,8 @@ namespace Verge.Orleans.Silo.Hosting;
 
 /// <summary>
 /// <c>write-model scripted PATH</c> writes the demo model (<c>scripted-fim</c>: with fill-in-the-middle tokens); <c>write-model random PATH [shape] [f16|q8_0]</c>
-/// writes random weights of a real shape (default qwen2.5-0.5b, q8_0) for benchmarks.
+/// writes random weights of a real shape (default qwen2.5-0.5b, q8_0) for benchmarks; <c>write-model embedding PATH
+/// [shape] [f16|q8_0]</c> a mean-pooled embedding model (default 384 dimensions, 12 layers).
 /// </summary>
 public static class ModelFileCommand
 {
@@ -12,9 +13,9 @@ public static class ModelFileCommand
 
     public static int Run(string[] args)
     {
-        if (args.Length < 3 || args[1] is not ("scripted" or "scripted-fim" or "random"))
+        if (args.Length < 3 || args[1] is not ("scripted" or "scripted-fim" or "random" or "embedding"))
         {
-            Console.Error.WriteLine("usage: write-model scripted|scripted-fim PATH | write-model random PATH [qwen2.5-0.5b|embd,layers,ff,heads,kvheads,vocab] [f16|q8_0]");
+            Console.Error.WriteLine("usage: write-model scripted|scripted-fim PATH | write-model random|embedding PATH [qwen2.5-0.5b|embd,layers,ff,heads,kvheads,vocab] [f16|q8_0]");
             return 2;
         }
 
@@ -25,9 +26,17 @@ public static class ModelFileCommand
         }
         else
         {
-            var shape = ModelShape.Parse(args.Length > 3 ? args[3] : "qwen2.5-0.5b");
+            var embedding = args[1] == "embedding";
+            var shape = args.Length > 3 ? ModelShape.Parse(args[3]) : embedding ? EmbeddingModel.Small : ModelShape.Qwen25Half;
             var type = args.Length > 4 && args[4].Equals("f16", StringComparison.OrdinalIgnoreCase) ? GgufTensorType.F16 : GgufTensorType.Q8_0;
-            RandomModel.Write(path, shape, type);
+            if (embedding)
+            {
+                EmbeddingModel.Write(path, shape, type);
+            }
+            else
+            {
+                RandomModel.Write(path, shape, type);
+            }
         }
 
         Console.WriteLine($"wrote {path} ({new FileInfo(path).Length:N0} bytes)");

@@ -11,6 +11,7 @@ using Orleans.Placement;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Verge.Orleans.Grains;
 using Verge.Orleans.Grains.Abstractions.Limits;
+using Verge.Orleans.Grains.Abstractions.Catalog;
 using Verge.Orleans.Grains.Catalog;
 using Verge.Orleans.Grains.Inference;
 using Verge.Orleans.Grains.Placement;
@@ -109,7 +110,10 @@ public static class SiloExtensions
             messaging.CancelRequestOnTimeout = true;
         });
         silo.Services.AddPlacementFilter<GpuPlacementStrategy, GpuPlacementDirector>(ServiceLifetime.Transient);
-        silo.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section);
+        silo.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section)
+            .Validate(options => options.Models.All(m => m.Pooling is null || (m.Embedding && ModelSpec.PoolingTypes.Contains(m.Pooling))),
+                $"{CatalogOptions.Section}:Models:N:Pooling must be mean, cls or last, and only on a model with Embedding = true.")
+            .ValidateOnStart();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddKeyedSingleton<TimeProvider>(LimitKeys.Clock, (services, _) => services.GetRequiredService<TimeProvider>());
         silo.Services.AddSingleton<ConfiguredCatalog>();

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
 using OpenAI.Chat;
+using OpenAI.Embeddings;
 using Verge.Orleans.Grains.Abstractions.Grains;
 
 namespace Verge.Orleans.Tests.Gateway;
@@ -99,6 +100,14 @@ public sealed class GatewayFixture : WebApplicationFactory<Program>
         MaxRetries = 0,
         Timeout = TimeSpan.FromSeconds(60),
     };
+
+    public EmbeddingClient Embeddings(string model, string key = AdminKey) =>
+        new(model, new ApiKeyCredential(key), new OpenAIClientOptions
+        {
+            Endpoint = new Uri(Server.BaseAddress, "/v1"),
+            Transport = new HttpClientPipelineTransport(CreateClient()),
+            NetworkTimeout = TimeSpan.FromSeconds(60),
+        });
 
     public OpenAIClient OpenAi() =>
         new(new ApiKeyCredential(AdminKey), new OpenAIClientOptions

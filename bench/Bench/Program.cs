@@ -7,6 +7,12 @@ using Verge.Orleans.Grains.Abstractions.Inference;
 using Verge.Orleans.Grains.Inference;
 
 // usage: Bench <model.gguf> <gateway base url incl. /v1> <assistant> <api key> [tokens] [4-slot assistant for the fairness figure]
+//        Bench embeddings <embedding.gguf> <gateway base url incl. /v1> <assistant> <api key>
+if (args is ["embeddings", .. var rest])
+{
+    return await EmbeddingBench.RunAsync(rest);
+}
+
 var (modelPath, baseUrl, assistant, key) = (args[0], args[1], args[2], args[3]);
 var tokens = args.Length > 4 ? int.Parse(args[4]) : 128;
 using var http = new HttpClient { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(10) };

@@ -15,4 +15,5 @@ namespace Verge.Orleans.Gateway.OpenAi.Contracts;
 [JsonSerializable(typeof(ResponseObject))]
 [JsonSerializable(typeof(ResponseStreamEvent))]
 [JsonSerializable(typeof(ResponseDeleted))]
+[JsonSerializable(typeof(EmbeddingList))]
 internal sealed partial class OpenAiJsonContext : JsonSerializerContext;

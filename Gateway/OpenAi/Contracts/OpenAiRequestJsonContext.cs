@@ -7,4 +7,5 @@ namespace Verge.Orleans.Gateway.OpenAi.Contracts;
 [JsonSerializable(typeof(ChatCompletionRequest))]
 [JsonSerializable(typeof(CompletionRequest))]
 [JsonSerializable(typeof(CreateResponseRequest))]
+[JsonSerializable(typeof(EmbeddingCreateRequest))]
 internal sealed partial class OpenAiRequestJsonContext : JsonSerializerContext;
