@@ -133,7 +133,7 @@ internal sealed partial class InferenceEngine : IWorkerEngine
 
     /// <summary>
     /// The waiting request to admit now, if any: the fair queue's head when its slots are free, unless it
-    /// would take the last free slot while another user asked something within <see cref="OthersWindowMs"/>;
+    /// would take the last free slot of a worker with four or more while another user asked something within <see cref="OthersWindowMs"/>;
     /// then the head of the other users' requests, so one user's backlog never holds every slot while
     /// someone else is around (their next request starts at once instead of waiting for a slot to free).
     /// </summary>
@@ -158,7 +158,8 @@ internal sealed partial class InferenceEngine : IWorkerEngine
 
     private bool TakesTheLastSlotFromOthers(Request request)
     {
-        if (_slots.Length < 2 || request.Choices.Length < FreeSlots)
+        // Below four slots one held back would cost a busy user too large a share of the worker.
+        if (_slots.Length < 4 || request.Choices.Length < FreeSlots)
         {
             return false;
         }

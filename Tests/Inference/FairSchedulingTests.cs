@@ -91,17 +91,17 @@ public sealed class FairSchedulingTests
         var prompt = Prompt(model);
         var settings = new SamplingSettings { Temperature = 0, MaxTokens = 6, IgnoreEos = true };
         Task<List<Grains.Abstractions.Inference.GenerationEvent>[]> Backlog(InferenceEngine engine) =>
-            Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Collect(engine.Submit(prompt, settings, CancellationToken.None, new Requester("heavy", "k", 1)))));
+            Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Collect(engine.Submit(prompt, settings, CancellationToken.None, new Requester("heavy", "k", 1)))));
 
-        using var alone = Engine(model, parallel: 2);
+        using var alone = Engine(model, parallel: 4);
         await Backlog(alone);
-        using var shared = Engine(model, parallel: 2);
+        using var shared = Engine(model, parallel: 4);
         await Collect(shared.Submit(prompt, settings, CancellationToken.None, new Requester("light", "k", 1)));
         await Backlog(shared);
 
-        // Alone, the heavy user's backlog fills both slots; with the light user around it keeps to one.
-        Assert.Equal(2, alone.Counters.MaxSequencesPerStep);
-        Assert.Equal(1, shared.Counters.MaxSequencesPerStep);
+        // Alone, the heavy user's backlog fills all four slots; with the light user around it leaves one free.
+        Assert.Equal(4, alone.Counters.MaxSequencesPerStep);
+        Assert.Equal(3, shared.Counters.MaxSequencesPerStep);
     }
 
     private static List<T> Drain<T>(FairQueue<T> queue)
