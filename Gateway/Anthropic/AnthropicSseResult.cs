@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Verge.Orleans.Gateway.Anthropic.Contracts;
 using Verge.Orleans.Gateway.Serving;
@@ -14,82 +13,64 @@ namespace Verge.Orleans.Gateway.Anthropic;
 /// </summary>
 internal sealed class AnthropicSseResult(string id, string model, Generation generation) : IResult
 {
-    private HttpResponse _response = null!;
-    private CancellationToken _aborted;
+    private ServerSentEvents _stream = null!;
     private int _index = -1;
     private string? _open;
     private StringBuilder? _thought;
 
-    public async Task ExecuteAsync(HttpContext httpContext)
+    public Task ExecuteAsync(HttpContext httpContext) => ServerSentEvents.RunAsync(
+        httpContext,
+        stream =>
+        {
+            _stream = stream;
+            return WriteAsync();
+        },
+        (stream, error) => stream.RawAsync(AnthropicErrors.ToSseEvent(error)),
+        () => Failover.DisposeQuietlyAsync(generation.Events));
+
+    private async Task WriteAsync()
     {
-        (_response, _aborted) = (httpContext.Response, httpContext.RequestAborted);
-        _response.ContentType = "text/event-stream";
-        _response.Headers.CacheControl = "no-cache";
-        _response.Headers["X-Accel-Buffering"] = "no";
         var events = generation.Events;
         var answer = new CompletionAccumulator(1);
-        var failed = false;
-        try
+        await WriteAsync("message_start", new MessageStartEvent(AnthropicAnswer.Started(id, model, generation.PromptTokens)), AnthropicJsonContext.Default.MessageStartEvent);
+        await WriteAsync("ping", new BareEvent("ping"), AnthropicJsonContext.Default.BareEvent);
+        while (!answer.Complete && await events.MoveNextAsync())
         {
-            await WriteAsync("message_start", new MessageStartEvent(AnthropicAnswer.Started(id, model, generation.PromptTokens)), AnthropicJsonContext.Default.MessageStartEvent);
-            await WriteAsync("ping", new BareEvent("ping"), AnthropicJsonContext.Default.BareEvent);
-            while (!answer.Complete && await events.MoveNextAsync())
+            var update = events.Current;
+            answer.Add(update);
+            if (update.Reasoning.Length > 0)
             {
-                var update = events.Current;
-                answer.Add(update);
-                if (update.Reasoning.Length > 0)
-                {
-                    await OpenAsync("thinking", () => new ContentBlock("thinking") { Thinking = "", Signature = "" });
-                    _thought!.Append(update.Reasoning);
-                    await DeltaAsync(new BlockDelta("thinking_delta") { Thinking = update.Reasoning });
-                }
-
-                if (update.Content.Length > 0)
-                {
-                    await OpenAsync("text", () => new ContentBlock("text") { Text = "" });
-                    await DeltaAsync(new BlockDelta("text_delta") { Text = update.Content });
-                }
-
-                foreach (var piece in update.ToolCalls ?? [])
-                {
-                    await OpenAsync($"tool_use:{piece.Index}", () => AnthropicAnswer.ToolUse(piece.Id ?? "", piece.Name ?? ""));
-                    if (!string.IsNullOrEmpty(piece.Arguments))
-                    {
-                        await DeltaAsync(new BlockDelta("input_json_delta") { PartialJson = piece.Arguments });
-                    }
-                }
+                await OpenAsync("thinking", () => new ContentBlock("thinking") { Thinking = "", Signature = "" });
+                _thought!.Append(update.Reasoning);
+                await DeltaAsync(new BlockDelta("thinking_delta") { Thinking = update.Reasoning });
             }
 
-            if (!answer.Complete)
+            if (update.Content.Length > 0)
             {
-                throw new InvalidOperationException("The worker's stream ended without a result.");
+                await OpenAsync("text", () => new ContentBlock("text") { Text = "" });
+                await DeltaAsync(new BlockDelta("text_delta") { Text = update.Content });
             }
 
-            await CloseAsync();
-            var summary = answer.FirstSummary!;
-            await WriteAsync("message_delta", new MessageDeltaEvent(new MessageDelta(AnthropicAnswer.StopReasonOf(summary), summary.StopSequence), AnthropicAnswer.Usage(answer)),
-                AnthropicJsonContext.Default.MessageDeltaEvent);
-            await WriteAsync("message_stop", new BareEvent("message_stop"), AnthropicJsonContext.Default.BareEvent);
-        }
-        catch (Exception error) when (!_aborted.IsCancellationRequested)
-        {
-            failed = true;
-            await _response.Body.WriteAsync(Encoding.UTF8.GetBytes(AnthropicErrors.ToSseEvent(error)), _aborted);
-            await _response.Body.FlushAsync(_aborted);
-        }
-        catch (Exception) when (_aborted.IsCancellationRequested)
-        {
-            failed = true;
-        }
-        finally
-        {
-            // After a failure the worker may be unreachable: release it in the background.
-            var release = Failover.DisposeQuietlyAsync(events);
-            if (!failed)
+            foreach (var piece in update.ToolCalls ?? [])
             {
-                await release;
+                await OpenAsync($"tool_use:{piece.Index}", () => AnthropicAnswer.ToolUse(piece.Id ?? "", piece.Name ?? ""));
+                if (!string.IsNullOrEmpty(piece.Arguments))
+                {
+                    await DeltaAsync(new BlockDelta("input_json_delta") { PartialJson = piece.Arguments });
+                }
             }
         }
+
+        if (!answer.Complete)
+        {
+            throw new InvalidOperationException("The worker's stream ended without a result.");
+        }
+
+        await CloseAsync();
+        var summary = answer.FirstSummary!;
+        await WriteAsync("message_delta", new MessageDeltaEvent(new MessageDelta(AnthropicAnswer.StopReasonOf(summary), summary.StopSequence), AnthropicAnswer.Usage(answer)),
+            AnthropicJsonContext.Default.MessageDeltaEvent);
+        await WriteAsync("message_stop", new BareEvent("message_stop"), AnthropicJsonContext.Default.BareEvent);
     }
 
     /// <summary>Makes <paramref name="block"/> the open block: the one before it stops, a new index starts.</summary>
@@ -127,9 +108,6 @@ internal sealed class AnthropicSseResult(string id, string model, Generation gen
 
     private async Task WriteAsync<T>(string name, T payload, JsonTypeInfo<T> type)
     {
-        var frame = new StringBuilder("event: ").Append(name).Append("\ndata: ")
-            .Append(JsonSerializer.Serialize(payload, type)).Append("\n\n");
-        await _response.Body.WriteAsync(Encoding.UTF8.GetBytes(frame.ToString()), _aborted);
-        await _response.Body.FlushAsync(_aborted);
+        await _stream.EventAsync(name, payload, type);
     }
 }

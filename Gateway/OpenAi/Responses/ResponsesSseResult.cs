@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Verge.Orleans.Gateway.OpenAi.Contracts;
 using Verge.Orleans.Gateway.Serving;
 using Verge.Orleans.Grains.Abstractions.Inference;
@@ -14,8 +13,7 @@ namespace Verge.Orleans.Gateway.OpenAi.Responses;
 /// </summary>
 internal sealed class ResponsesSseResult(ResponseFrame frame, ResponsesRequest request, IAsyncEnumerator<GenerationEvent> events, ResponseStore store) : IResult
 {
-    private HttpResponse _response = null!;
-    private CancellationToken _aborted;
+    private ServerSentEvents _stream = null!;
     private int _sequence;
     private int _outputIndex = -1;
     private OpenItem? _open;
@@ -27,53 +25,40 @@ internal sealed class ResponsesSseResult(ResponseFrame frame, ResponsesRequest r
         Call,
     }
 
-    public async Task ExecuteAsync(HttpContext httpContext)
-    {
-        (_response, _aborted) = (httpContext.Response, httpContext.RequestAborted);
-        _response.ContentType = "text/event-stream";
-        _response.Headers.CacheControl = "no-cache";
-        _response.Headers["X-Accel-Buffering"] = "no";
-        var failed = false;
-        var answer = new CompletionAccumulator(1);
-        try
+    public Task ExecuteAsync(HttpContext httpContext) => ServerSentEvents.RunAsync(
+        httpContext,
+        stream =>
         {
-            var started = ResponseAnswer.InProgress(frame, request);
-            await WriteAsync(new ResponseStreamEvent("response.created", 0) { Response = started });
-            await WriteAsync(new ResponseStreamEvent("response.in_progress", 0) { Response = started });
-            while (!answer.Complete && await events.MoveNextAsync())
-            {
-                answer.Add(events.Current);
-                await WriteDeltasAsync(events.Current);
-            }
-
-            if (!answer.Complete)
-            {
-                throw new InvalidOperationException("The worker's stream ended without a result.");
-            }
-
-            await CloseAsync();
-            var response = await store.CompleteAsync(answer);
-            await WriteAsync(new ResponseStreamEvent(response.Status == "incomplete" ? "response.incomplete" : "response.completed", 0) { Response = response });
-        }
-        catch (Exception error) when (!_aborted.IsCancellationRequested)
+            _stream = stream;
+            return WriteAsync();
+        },
+        (_, error) =>
         {
-            failed = true;
             var (_, body, _) = OpenAiErrors.Map(error);
-            await WriteAsync(new ResponseStreamEvent("response.failed", 0) { Response = ResponseAnswer.Failed(frame, request, body.Error.Code ?? body.Error.Type, body.Error.Message) });
-        }
-        catch (Exception) when (_aborted.IsCancellationRequested)
+            return WriteAsync(new ResponseStreamEvent("response.failed", 0) { Response = ResponseAnswer.Failed(frame, request, body.Error.Code ?? body.Error.Type, body.Error.Message) });
+        },
+        () => Failover.DisposeQuietlyAsync(events));
+
+    private async Task WriteAsync()
+    {
+        var answer = new CompletionAccumulator(1);
+        var started = ResponseAnswer.InProgress(frame, request);
+        await WriteAsync(new ResponseStreamEvent("response.created", 0) { Response = started });
+        await WriteAsync(new ResponseStreamEvent("response.in_progress", 0) { Response = started });
+        while (!answer.Complete && await events.MoveNextAsync())
         {
-            failed = true;
+            answer.Add(events.Current);
+            await WriteDeltasAsync(events.Current);
         }
-        finally
+
+        if (!answer.Complete)
         {
-            // After a failure the worker may be unreachable: release it in the background.
-            var release = Failover.DisposeQuietlyAsync(events);
-            if (!failed)
-            {
-                await release;
-            }
+            throw new InvalidOperationException("The worker's stream ended without a result.");
         }
+
+        await CloseAsync();
+        var response = await store.CompleteAsync(answer);
+        await WriteAsync(new ResponseStreamEvent(response.Status == "incomplete" ? "response.incomplete" : "response.completed", 0) { Response = response });
     }
 
     private async Task WriteDeltasAsync(GenerationEvent update)
@@ -171,9 +156,7 @@ internal sealed class ResponsesSseResult(ResponseFrame frame, ResponsesRequest r
     private async Task WriteAsync(ResponseStreamEvent update)
     {
         update = update with { SequenceNumber = _sequence++ };
-        var json = JsonSerializer.Serialize(update, OpenAiJsonContext.Default.ResponseStreamEvent);
-        await _response.Body.WriteAsync(Encoding.UTF8.GetBytes($"event: {update.Type}\ndata: {json}\n\n"), _aborted);
-        await _response.Body.FlushAsync(_aborted);
+        await _stream.EventAsync(update.Type, update, OpenAiJsonContext.Default.ResponseStreamEvent);
     }
 
     private sealed record OpenItem(ItemKind Kind, ResponseItemWire Started)
