@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Verge.Orleans.Gateway.Anthropic.Contracts;
 using Verge.Orleans.Gateway.OpenAi;
+using Verge.Orleans.Gateway.Serving;
 
 namespace Verge.Orleans.Gateway.Anthropic;
 
@@ -20,15 +21,15 @@ internal static class AnthropicErrors
     public static IResult ToResult(Exception error)
     {
         var (status, body, retryAfter) = Map(error);
-        return new ErrorResult(status, body, retryAfter, status == 500 ? error : null);
+        return Error(status, body, retryAfter, status == 500 ? error : null);
     }
 
     /// <summary>401 in Anthropic's shape with VergeOS' <c>"err"</c> beside it.</summary>
-    public static IResult LoginRequired() => new ErrorResult(401, new AnthropicErrorResponse(
+    public static IResult LoginRequired() => Error(401, new AnthropicErrorResponse(
         new AnthropicErrorBody("authentication_error", "Login required: send a valid API key as 'x-api-key: <key>' or 'Authorization: Bearer <key>'."),
         Err: "Login required"), null, null);
 
-    public static IResult IpForbidden() => new ErrorResult(403, new AnthropicErrorResponse(
+    public static IResult IpForbidden() => Error(403, new AnthropicErrorResponse(
         new AnthropicErrorBody("permission_error", "This API key may not be used from your address.")), null, null);
 
     /// <summary>The <c>error</c> event sent when a stream fails after <c>message_start</c>.</summary>
@@ -46,24 +47,6 @@ internal static class AnthropicErrors
         _ => "api_error",
     };
 
-    /// <param name="unexpected">A failure nobody anticipated: logged, since the client learns nothing from it.</param>
-    private sealed class ErrorResult(int status, AnthropicErrorResponse body, int? retryAfter, Exception? unexpected) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            if (unexpected is not null)
-            {
-                httpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AnthropicErrors))
-                    .LogError(unexpected, "Unexpected failure of {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
-            }
-
-            httpContext.Response.StatusCode = status;
-            if (retryAfter is { } seconds)
-            {
-                httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            return httpContext.Response.WriteAsJsonAsync(body, AnthropicJsonContext.Default.AnthropicErrorResponse);
-        }
-    }
+    private static ErrorResult<AnthropicErrorResponse> Error(int status, AnthropicErrorResponse body, int? retryAfter, Exception? unexpected) =>
+        new(status, body, AnthropicJsonContext.Default.AnthropicErrorResponse, retryAfter, unexpected);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Verge.Orleans.Gateway.OpenAi.Contracts;
+using Verge.Orleans.Gateway.Serving;
 using Verge.Orleans.Grains.Abstractions.Inference;
 
 namespace Verge.Orleans.Gateway.OpenAi;
@@ -21,16 +22,16 @@ internal static class OpenAiErrors
     public static IResult ToResult(Exception error)
     {
         var (status, body, retryAfter) = Map(error);
-        return new ErrorResult(status, body, retryAfter, status == 500 ? error : null);
+        return Error(status, body, retryAfter, status == 500 ? error : null);
     }
 
     /// <summary>401 with VergeOS' body and an OpenAI error beside it, so both kinds of client understand it.</summary>
-    public static IResult LoginRequired() => new ErrorResult(401, new ErrorResponse(
+    public static IResult LoginRequired() => Error(401, new ErrorResponse(
         new ErrorBody("Login required: send a valid API key as 'Authorization: Bearer <key>'.", "authentication_error", null, "invalid_api_key"),
         Err: "Login required"), null, null);
 
     public static IResult IpForbidden() =>
-        new ErrorResult(403, Body("This API key may not be used from your address.", "permission_error", null, "ip_not_allowed"), null, null);
+        Error(403, Body("This API key may not be used from your address.", "permission_error", null, "ip_not_allowed"), null, null);
 
     /// <summary>The SSE frame sent when a stream fails after its first byte.</summary>
     public static string ToSseFrame(Exception error) =>
@@ -49,24 +50,6 @@ internal static class OpenAiErrors
         _ => "server_error",
     };
 
-    /// <param name="unexpected">A failure nobody anticipated: logged, since the client learns nothing from it.</param>
-    private sealed class ErrorResult(int status, ErrorResponse body, int? retryAfter, Exception? unexpected) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            if (unexpected is not null)
-            {
-                httpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OpenAiErrors))
-                    .LogError(unexpected, "Unexpected failure of {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
-            }
-
-            httpContext.Response.StatusCode = status;
-            if (retryAfter is { } seconds)
-            {
-                httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            return httpContext.Response.WriteAsJsonAsync(body, OpenAiJsonContext.Default.ErrorResponse);
-        }
-    }
+    private static ErrorResult<ErrorResponse> Error(int status, ErrorResponse body, int? retryAfter, Exception? unexpected) =>
+        new(status, body, OpenAiJsonContext.Default.ErrorResponse, retryAfter, unexpected);
 }
