@@ -131,6 +131,7 @@ internal static class CatalogEndpoints
         Check(errors, "contextSize", model.ContextSize >= 16, "Context Size must be at least 16 tokens.");
         Check(errors, "cores", model.Cores >= 1, "Cores must be at least 1.");
         Check(errors, "maxQueue", model.MaxQueue >= 0, "Max queue cannot be negative.");
+        Check(errors, "promptCacheMiB", model.PromptCacheMiB >= 0, "Prompt Cache MiB cannot be negative.");
         Check(errors, "minWorkers", model.MinWorkers >= 0 && model.MinWorkers <= Math.Max(1, model.MaxWorkers), "Min Workers must be between 0 and Max Workers.");
         return errors.Count == 0 ? null : Results.ValidationProblem(errors);
     }

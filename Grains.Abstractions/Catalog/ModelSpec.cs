@@ -42,4 +42,10 @@ public sealed record ModelSpec
 
     /// <summary>Expected SHA-256 of the file (hex); a download that does not match puts the model in <c>Error</c>.</summary>
     [Id(14)] public string? Sha256 { get; init; }
+
+    /// <summary>
+    /// Host RAM per worker, in MiB, for the KV of conversations pushed out of their slots (least recently
+    /// used out); their next turn restores it instead of evaluating the prefix again. 0 turns it off.
+    /// </summary>
+    [Id(15)] public int PromptCacheMiB { get; init; } = 256;
 }

@@ -47,6 +47,7 @@ public sealed class InferenceService(ILoggerFactory loggers) : IDisposable
                 Threads = Math.Clamp(spec.Cores, 1, Environment.ProcessorCount),
                 MaxQueue = spec.MaxQueue,
                 InsertThinkTag = spec.InsertThinkTag,
+                PromptCacheBytes = (long)spec.PromptCacheMiB << 20,
             };
             var engine = new InferenceEngine(entry.Model, options, worker, _logger);
             _models[spec.Path] = (entry.Model, entry.Users + 1);
