@@ -31,6 +31,11 @@ internal sealed class GenerationRunner(IGrainFactory grains, ServingMetrics metr
             request = request with { User = grant.User, Key = grant.KeyId, Weight = grant.Weight };
         }
 
+        if (session is not null)
+        {
+            request = request with { Conversation = true }; // its next turn comes back: keep its prefix warm
+        }
+
         var (events, recording) = await AcceptAsync(assistant, request, session, aborted);
         var promptTokens = events.Current.PromptTokens;
         return new Generation(
