@@ -80,8 +80,18 @@ internal sealed partial class InferenceEngine
         }
 
         _context.NativeHandle.MemorySequenceRemove(id, reuse, -1);
-        _saved.Touch(entry);
+        if (entry.Tokens.Count - reuse < MinSave)
+        {
+            // The slot holds nearly all of it now and saves it again, extended, when it is taken: one copy is enough.
+            _saved.Remove(entry);
+        }
+        else
+        {
+            _saved.Touch(entry);
+        }
+
         _stats.Restored(Stopwatch.GetTimestamp() - started);
+        _stats.Held(_saved);
         return reuse;
     }
 }

@@ -81,6 +81,15 @@ internal sealed class PromptCache(long capacityBytes) : IDisposable
 
     public bool Contains(PromptCacheEntry entry) => _entries.Contains(entry);
 
+    /// <summary>Drops an entry that is no longer needed here (a slot holds its tokens again); not an eviction.</summary>
+    public void Remove(PromptCacheEntry entry)
+    {
+        if (_entries.Find(entry) is { } node)
+        {
+            Drop(node);
+        }
+    }
+
     public void Clear()
     {
         while (_entries.First is { } node)
