@@ -20,6 +20,7 @@ dotnet Gateway/bin/Release/net10.0/linux-x64/Verge.Orleans.Gateway.dll \
   --Verge:Models:1:ContextSize 512 --Verge:Models:1:Cores "$(nproc)" --Verge:Models:1:MaxQueue 64 \
   --Verge:Models:2:Name bench4c --Verge:Models:2:Path "$model" --Verge:Models:2:Parallel 4 \
   --Verge:Models:2:ContextSize 2048 --Verge:Models:2:Cores "$(nproc)" --Verge:Models:2:MaxQueue 64 \
+  --Verge:Models:2:PromptCacheMiB "${BENCH_PROMPT_CACHE_MIB:-256}" \
   --Verge:Silo:SiloPort "${BENCH_SILO_PORT:-21111}" --Verge:Silo:GatewayPort "${BENCH_GATEWAY_PORT:-23000}" --Logging:LogLevel:Default Warning &
 gateway=$!
 trap 'kill $gateway 2>/dev/null; wait $gateway 2>/dev/null || true' EXIT
