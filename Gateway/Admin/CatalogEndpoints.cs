@@ -133,6 +133,7 @@ internal static class CatalogEndpoints
         Check(errors, "maxQueue", model.MaxQueue >= 0, "Max queue cannot be negative.");
         Check(errors, "pooling", model.Pooling is null || (model.Embedding && ModelSpec.PoolingTypes.Contains(model.Pooling)),
             model.Embedding ? "pooling must be mean, cls or last (or absent: the model file's own)." : "pooling applies to embedding models only (\"embedding\": true).");
+        Check(errors, "promptCacheMiB", model.PromptCacheMiB >= 0, "Prompt Cache MiB cannot be negative.");
         Check(errors, "minWorkers", model.MinWorkers >= 0 && model.MinWorkers <= Math.Max(1, model.MaxWorkers), "Min Workers must be between 0 and Max Workers.");
         return errors.Count == 0 ? null : Results.ValidationProblem(errors);
     }

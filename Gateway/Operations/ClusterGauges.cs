@@ -28,6 +28,12 @@ internal sealed class ClusterGauges : BackgroundService
         meter.CreateObservableGauge("verge.worker.queue_length", () => PerWorker(w => w.Queued), description: "Requests waiting for a slot.");
         meter.CreateObservableGauge("verge.worker.tokens_per_second", () => _snapshot.Workers.Select(w =>
             new Measurement<double>(w.TokensPerSecond, new("model", w.Model), new("worker", w.Worker), new("silo", w.Silo))), description: "Generation speed over the last 10 s.");
+        meter.CreateObservableCounter("verge.prompt_cache.hits", () => PerWorker(w => w.PromptCacheHits), description: "Requests that reused a cached prompt prefix (free slot or host RAM).");
+        meter.CreateObservableCounter("verge.prompt_cache.misses", () => PerWorker(w => w.PromptCacheMisses), description: "Requests that reused no cached prefix.");
+        meter.CreateObservableCounter("verge.prompt_cache.restores", () => PerWorker(w => w.PromptCacheRestores), description: "Hits restored from the host-RAM prompt cache.");
+        meter.CreateObservableCounter("verge.prompt_cache.evictions", () => PerWorker(w => w.PromptCacheEvictions), description: "Host-RAM prompt cache entries dropped, least recently used first.");
+        meter.CreateObservableGauge("verge.prompt_cache.bytes", () => PerWorker(w => w.PromptCacheBytes), description: "Host RAM held by the prompt cache.");
+        meter.CreateObservableGauge("verge.prompt_cache.entries", () => PerWorker(w => (long)w.PromptCacheEntries), description: "Sequence states in the host-RAM prompt cache.");
         meter.CreateObservableGauge("verge.models", () => Enum.GetValues<ModelState>().Select(state =>
             new Measurement<int>(_snapshot.Models.Count(m => m.State == state), new KeyValuePair<string, object?>("state", state.ToString()))), description: "Models by state.");
     }
@@ -52,8 +58,8 @@ internal sealed class ClusterGauges : BackgroundService
         }
     }
 
-    private IEnumerable<Measurement<int>> PerWorker(Func<WorkerStatus, int> value) =>
-        _snapshot.Workers.Select(w => new Measurement<int>(value(w), new("model", w.Model), new("worker", w.Worker), new("silo", w.Silo)));
+    private IEnumerable<Measurement<T>> PerWorker<T>(Func<WorkerStatus, T> value) where T : struct =>
+        _snapshot.Workers.Select(w => new Measurement<T>(value(w), new("model", w.Model), new("worker", w.Worker), new("silo", w.Silo)));
 
     private sealed record Snapshot(IReadOnlyList<ModelStatus> Models, IReadOnlyList<WorkerStatus> Workers);
 }

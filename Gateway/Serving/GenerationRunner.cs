@@ -37,6 +37,11 @@ internal sealed class GenerationRunner(
             admission = await limits.AdmitAsync(context, grant, assistant, aborted);
         }
 
+        if (session is not null)
+        {
+            request = request with { Conversation = true }; // its next turn comes back: keep its prefix warm
+        }
+
         var choices = request.N;
         IAsyncEnumerator<GenerationEvent> Metered(IAsyncEnumerator<GenerationEvent> events) => admission?.Meter(events, choices) ?? events;
         try

@@ -51,4 +51,10 @@ public sealed record ModelSpec
 
     /// <summary>The values <see cref="Pooling"/> accepts.</summary>
     public static IReadOnlyList<string> PoolingTypes { get; } = ["mean", "cls", "last"];
+
+    /// <summary>
+    /// Host RAM per worker, in MiB, for the KV of conversations pushed out of their slots (least recently
+    /// used out); their next turn restores it instead of evaluating the prefix again. 0 turns it off.
+    /// </summary>
+    [Id(17)] public int PromptCacheMiB { get; init; } = 256;
 }

@@ -44,4 +44,21 @@ public sealed record WorkerStatus
 
     /// <summary>Prompt tokens the engine evaluated (decoded), all requests together; reused and shared prefixes are not counted.</summary>
     [Id(14)] public long PromptTokensEvaluated { get; init; }
+
+    /// <summary>Requests that reused a cached prompt prefix, from a free slot or restored from the host-RAM prompt cache.</summary>
+    [Id(15)] public long PromptCacheHits { get; init; }
+
+    /// <summary>Requests that reused no cached prefix.</summary>
+    [Id(16)] public long PromptCacheMisses { get; init; }
+
+    /// <summary>Host RAM the prompt cache holds (saved sequence states).</summary>
+    [Id(17)] public long PromptCacheBytes { get; init; }
+
+    [Id(18)] public int PromptCacheEntries { get; init; }
+
+    /// <summary>Entries dropped (least recently used) to stay within the bound.</summary>
+    [Id(19)] public long PromptCacheEvictions { get; init; }
+
+    /// <summary>Hits whose prefix was restored from host RAM rather than found in a free slot.</summary>
+    [Id(20)] public long PromptCacheRestores { get; init; }
 }

@@ -84,4 +84,10 @@ public sealed record GenerationRequest
 
     /// <summary>The user's scheduling weight (priority).</summary>
     [Id(26)] public double Weight { get; init; } = 1;
+
+    /// <summary>
+    /// Part of a conversation that will come back (a chat session, a Responses chain): the worker keeps its
+    /// cached prompt prefix longer than others'. Set by the gateway.
+    /// </summary>
+    [Id(27)] public bool Conversation { get; init; }
 }

@@ -11,4 +11,5 @@ internal sealed record EngineCounters(
     long CompletedRequests,
     long GeneratedTokens,
     double TokensPerSecond,
-    long PromptTokensEvaluated);
+    long PromptTokensEvaluated,
+    PromptCacheCounters PromptCache);

@@ -17,6 +17,9 @@ internal sealed record EngineOptions
     /// <summary>Tokens per decode step; prompts are fed in chunks that fit beside the generating sequences.</summary>
     public int BatchSize { get; init; } = 512;
 
+    /// <summary>Host RAM for the states of slots taken by other requests (0: none); see <see cref="PromptCache"/>.</summary>
+    public long PromptCacheBytes { get; init; } = 256L << 20;
+
     /// <summary>The model's Insert Think Tag: prompts end inside an opened think block.</summary>
     public bool InsertThinkTag { get; init; }
 }

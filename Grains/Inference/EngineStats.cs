@@ -10,6 +10,15 @@ internal sealed class EngineStats
     private long _completed;
     private long _generated;
     private long _promptEvaluated;
+    private long _cacheHits;
+    private long _cacheMisses;
+    private long _restores;
+    private long _saves;
+    private long _saveTicks;
+    private long _restoreTicks;
+    private long _cacheBytes;
+    private int _cacheEntries;
+    private long _evictions;
 
     public long Completed => Interlocked.Read(ref _completed);
 
@@ -38,7 +47,37 @@ internal sealed class EngineStats
 
     public void RequestCompleted() => Interlocked.Increment(ref _completed);
 
+    /// <summary>A request was placed: it reused a cached prefix or nothing.</summary>
+    public void Placed(bool reused) => Interlocked.Increment(ref reused ? ref _cacheHits : ref _cacheMisses);
+
+    /// <summary>A slot's state went to host RAM, taking <paramref name="ticks"/> (Stopwatch) on the decode thread.</summary>
+    public void Saved(long ticks)
+    {
+        Interlocked.Increment(ref _saves);
+        Interlocked.Add(ref _saveTicks, ticks);
+    }
+
+    /// <summary>A state came back from host RAM into a slot.</summary>
+    public void Restored(long ticks)
+    {
+        Interlocked.Increment(ref _restores);
+        Interlocked.Add(ref _restoreTicks, ticks);
+    }
+
+    /// <summary>What the host-RAM cache holds now.</summary>
+    public void Held(PromptCache cache)
+    {
+        Interlocked.Exchange(ref _cacheBytes, cache.Bytes);
+        Volatile.Write(ref _cacheEntries, cache.Count);
+        Interlocked.Exchange(ref _evictions, cache.Evictions);
+    }
+
     public EngineCounters Snapshot(int busy, int slots, int queued) => new(
         busy, slots, queued, Interlocked.Read(ref _steps), Interlocked.Read(ref _sharedSteps), Volatile.Read(ref _maxPerStep),
-        Completed, Interlocked.Read(ref _generated), _throughput.PerSecond, Interlocked.Read(ref _promptEvaluated));
+        Completed, Interlocked.Read(ref _generated), _throughput.PerSecond, Interlocked.Read(ref _promptEvaluated),
+        new PromptCacheCounters(Interlocked.Read(ref _cacheHits), Interlocked.Read(ref _cacheMisses), Interlocked.Read(ref _restores),
+            Interlocked.Read(ref _saves), Interlocked.Read(ref _evictions), Interlocked.Read(ref _cacheBytes), Volatile.Read(ref _cacheEntries),
+            Milliseconds(ref _saveTicks), Milliseconds(ref _restoreTicks)));
+
+    private static double Milliseconds(ref long ticks) => Interlocked.Read(ref ticks) * 1000.0 / System.Diagnostics.Stopwatch.Frequency;
 }

@@ -111,7 +111,7 @@ internal sealed partial class InferenceEngine
         }
     }
 
-    // The sequence's KV stays in its slot (see PickSlot): the next request sharing its prefix skips that part.
+    // The sequence's KV stays in its slot (see Place): the next request sharing its prefix skips that part.
     private void Release(int slot, Sequence sequence, FinishReason reason)
     {
         Vacate(slot, sequence);
@@ -127,7 +127,7 @@ internal sealed partial class InferenceEngine
 
     private void Vacate(int slot, Sequence sequence)
     {
-        _cache.Release(slot, sequence.Decoded, _stats.Completed + 1);
+        _cache.Release(slot, sequence.Decoded, _stats.Completed + 1, sequence.Settings.Conversation);
         _slots[slot] = null;
         Interlocked.Decrement(ref _busy);
         if (sequence.Choice == 0)
@@ -141,6 +141,8 @@ internal sealed partial class InferenceEngine
     private void FailAll(Exception error)
     {
         _cache.Clear();
+        _saved.Clear();
+        _stats.Held(_saved);
         for (var slot = 0; slot < _slots.Length; slot++)
         {
             if (_slots[slot] is { } sequence)

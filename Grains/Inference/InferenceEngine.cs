@@ -23,6 +23,7 @@ internal sealed partial class InferenceEngine : IWorkerEngine
     private readonly ILogger _logger;
     private readonly Sequence?[] _slots;
     private readonly SlotCache _cache;
+    private readonly PromptCache _saved;
     private readonly FairQueue<Request> _waiting = new();
     private readonly ConcurrentDictionary<string, long> _lastAsked = new(); // user → when it last submitted (ms ticks)
     private readonly ManualResetEventSlim _wake = new();
@@ -43,6 +44,7 @@ internal sealed partial class InferenceEngine : IWorkerEngine
         _logger = logger;
         _slots = new Sequence?[options.Parallel];
         _cache = new SlotCache(options.Parallel);
+        _saved = new PromptCache(options.PromptCacheBytes);
         var parameters = new ModelParams(model.Path)
         {
             ContextSize = (uint)(options.Parallel * options.ContextSize),
@@ -125,6 +127,7 @@ internal sealed partial class InferenceEngine : IWorkerEngine
         _stopping = true;
         _wake.Set();
         _thread.Join();
+        _saved.Dispose();
         _context.Dispose();
         _wake.Dispose();
     }
@@ -224,10 +227,9 @@ internal sealed partial class InferenceEngine : IWorkerEngine
             foreach (var choice in request.Choices)
             {
                 // Later choices copy choice 0's prompt KV: their slots only need to be free.
-                var (slot, reuse) = choice.Choice == 0 ? _cache.Pick(_slots, choice.Prompt) : (_cache.Oldest(_slots), 0);
+                var (slot, reuse) = choice.Choice == 0 ? Place(choice.Prompt) : (Empty(_cache.Oldest(_slots)), 0);
                 choice.Id = (LLamaSeqId)slot;
                 choice.Admitted = Stopwatch.GetTimestamp();
-                _context.NativeHandle.MemorySequenceRemove(choice.Id, reuse, -1);
                 choice.Reuse(reuse);
                 _cache.Take(slot);
                 _slots[slot] = choice;

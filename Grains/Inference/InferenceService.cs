@@ -60,6 +60,7 @@ public sealed class InferenceService(ILoggerFactory loggers) : IDisposable
                     Threads = threads,
                     MaxQueue = spec.MaxQueue,
                     InsertThinkTag = spec.InsertThinkTag,
+                    PromptCacheBytes = (long)spec.PromptCacheMiB << 20,
                 }, worker, _logger);
             _models[spec.Path] = (entry.Model, entry.Users + 1);
             _engines[worker] = engine;

@@ -36,6 +36,7 @@ internal static class RequestSettings
             MaxTokens = request.MaxTokens ?? int.MaxValue,
             Stop = request.Stop,
             IgnoreEos = request.IgnoreEos,
+            Conversation = request.Conversation,
             SplitReasoning = model.Thinks && !raw,
             StartInReasoning = prompt.OpensThought,
             Grammar = grammar,

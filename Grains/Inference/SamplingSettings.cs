@@ -63,4 +63,7 @@ internal sealed record SamplingSettings
 
     /// <summary>Token ids that engage <see cref="Grammar"/> lazily (a tool call's opening tag); the trigger is part of the grammar's text.</summary>
     public IReadOnlyList<int> GrammarTriggers { get; init; } = [];
+
+    /// <summary>Part of a conversation that will come back (a chat session, a response chain): its cached prefix is evicted last.</summary>
+    public bool Conversation { get; init; }
 }

@@ -8,16 +8,20 @@ namespace Verge.Orleans.Grains.Inference;
 /// </summary>
 internal sealed class SlotCache(int slots)
 {
+    /// <summary>The shortest shared prefix worth keeping; shorter ones are evaluated again.</summary>
+    public const int MinReuse = 16;
+
     private readonly List<LLamaToken>[] _cached = [.. Enumerable.Range(0, slots).Select(_ => new List<LLamaToken>())];
+    private readonly bool[] _conversation = new bool[slots];
     private readonly long[] _releasedAt = new long[slots]; // when its last sequence ended, in completed requests
 
     /// <summary>
     /// The free slot whose cached tokens share the longest prefix with <paramref name="prompt"/> (a
-    /// system prompt, an earlier turn of the conversation) when that prefix is at least half the prompt,
-    /// else the free slot released longest ago (so other slots keep their conversations); and how many
-    /// cached tokens to keep. At least the prompt's last token is decoded again: its logits start the answer.
+    /// system prompt, an earlier turn of the conversation), and that prefix's length, when it is at least
+    /// <see cref="MinReuse"/> tokens; else the free slot released longest ago (so other slots keep their
+    /// conversations) and 0. The length is not capped: see <see cref="Usable"/>.
     /// </summary>
-    public (int Slot, int Reuse) Pick(Sequence?[] busy, LLamaToken[] prompt)
+    public (int Slot, int Common) Pick(Sequence?[] busy, LLamaToken[] prompt)
     {
         var (best, common) = (-1, 0);
         for (var slot = 0; slot < busy.Length; slot++)
@@ -29,8 +33,14 @@ internal sealed class SlotCache(int slots)
             }
         }
 
-        return best >= 0 && common * 2 >= prompt.Length ? (best, Math.Min(common, prompt.Length - 1)) : (Oldest(busy), 0);
+        return best >= 0 && common >= MinReuse ? (best, common) : (Oldest(busy), 0);
     }
+
+    /// <summary>
+    /// How many of <paramref name="common"/> shared tokens a prompt reuses: none below <see cref="MinReuse"/>,
+    /// and never its last token, whose logits start the answer.
+    /// </summary>
+    public static int Usable(int common, int promptLength) => common < MinReuse ? 0 : Math.Min(common, promptLength - 1);
 
     /// <summary>The free slot released longest ago.</summary>
     public int Oldest(Sequence?[] busy)
@@ -47,20 +57,27 @@ internal sealed class SlotCache(int slots)
         return oldest;
     }
 
+    /// <summary>The tokens whose KV the free slot holds, in position order.</summary>
+    public IReadOnlyList<LLamaToken> Held(int slot) => _cached[slot];
+
+    /// <summary>Whether the slot's last sequence belonged to a conversation (a session or response chain).</summary>
+    public bool HeldForConversation(int slot) => _conversation[slot];
+
     /// <summary>A sequence takes the slot: its cache is no longer the slot's to offer.</summary>
     public void Take(int slot) => _cached[slot] = [];
 
-    public void Release(int slot, List<LLamaToken> decoded, long stamp)
+    public void Release(int slot, List<LLamaToken> decoded, long stamp, bool conversation)
     {
         _cached[slot] = decoded;
+        _conversation[slot] = conversation;
         _releasedAt[slot] = stamp;
     }
 
     public void Clear() => Array.ForEach(_cached, cached => cached.Clear());
 
-    private static int CommonPrefix(List<LLamaToken> cached, LLamaToken[] prompt)
+    public static int CommonPrefix(IReadOnlyList<LLamaToken> cached, IReadOnlyList<LLamaToken> prompt)
     {
-        var length = Math.Min(cached.Count, prompt.Length);
+        var length = Math.Min(cached.Count, prompt.Count);
         var common = 0;
         while (common < length && cached[common] == prompt[common])
         {

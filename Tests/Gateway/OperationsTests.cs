@@ -68,6 +68,27 @@ public sealed class OperationsTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task MetricsShowThePromptCacheOfEachWorker()
+    {
+        await gateway.Chat(GatewayFixture.Solo).CompleteChatAsync([new UserChatMessage("hi")], new ChatCompletionOptions { Temperature = 0 });
+        var worker = await gateway.WorkerOf(GatewayFixture.Solo);
+        var metrics = "";
+
+        // The gateway reads the workers' status every few seconds.
+        await Eventually.HoldsAsync(async () =>
+        {
+            metrics = await gateway.Client(key: null).GetStringAsync("/metrics");
+            return metrics.Contains("verge_prompt_cache_misses_total{", StringComparison.Ordinal);
+        }, "the prompt cache's counters did not reach /metrics");
+
+        Assert.True(worker.PromptCacheHits + worker.PromptCacheMisses > 0);
+        Assert.Matches($"verge_prompt_cache_misses_total\\{{[^}}]*worker=\"{worker.Worker}\"[^}}]*\\}} [0-9]", metrics);
+        Assert.Contains("verge_prompt_cache_hits_total{", metrics);
+        Assert.Contains("verge_prompt_cache_evictions_total{", metrics);
+        Assert.Contains("verge_prompt_cache_bytes{", metrics);
+    }
+
+    [Fact]
     public async Task AnEngineSpanDescendsFromTheHttpSpanOfItsRequest()
     {
         var spans = new List<Activity>();

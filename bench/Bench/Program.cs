@@ -7,6 +7,7 @@ using Verge.Orleans.Grains.Abstractions.Inference;
 using Verge.Orleans.Grains.Inference;
 
 // usage: Bench <model.gguf> <gateway base url incl. /v1> <assistant> <api key> [tokens] [4-slot assistant for the fairness figure]
+//        [4-slot assistant with a long context for the conversations figure]; BENCH_ONLY=conversations runs only the prompt cache figures
 //        Bench embeddings <embedding.gguf> <gateway base url incl. /v1> <assistant> <api key>
 if (args is ["embeddings", .. var rest])
 {
@@ -18,6 +19,12 @@ var tokens = args.Length > 4 ? int.Parse(args[4]) : 128;
 using var http = new HttpClient { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(10) };
 http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
 NativeLogConfig.llama_log_set((_, _) => { });
+if (Environment.GetEnvironmentVariable("BENCH_ONLY") == "conversations")
+{
+    await CacheCostFigure.RunAsync(modelPath);
+    await ConversationsFigure.RunAsync(http, args[6]);
+    return 0;
+}
 
 using var model = LoadedModel.Load(modelPath);
 using var engine = new InferenceEngine(model, new EngineOptions { Parallel = 8, ContextSize = 1024, Threads = Environment.ProcessorCount }, "in-process", NullLogger.Instance);
@@ -141,6 +148,12 @@ if (args.Length > 5)
     stop.Cancel();
     await Task.WhenAll(heavy);
     Console.WriteLine($"fairness, 4 slots: light user's TTFT p50 {alone * 1000:F0} ms alone, {contended * 1000:F0} ms beside 16 heavy requests in flight, ratio {contended / alone:F2} (target <= 2)");
+}
+
+if (args.Length > 6)
+{
+    await CacheCostFigure.RunAsync(modelPath);
+    await ConversationsFigure.RunAsync(http, args[6]);
 }
 
 return 0;

@@ -44,6 +44,7 @@ internal static class ResponsesRequestValidator
             ToolChoice = toolChoice,
             ParallelToolCalls = body.ParallelToolCalls ?? true,
             Constraint = Constraint(body.Text?.Format),
+            Conversation = body.PreviousResponseId is not null,
         };
         return new ResponsesRequest
         {
