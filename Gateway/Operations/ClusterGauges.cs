@@ -45,9 +45,8 @@ internal sealed class ClusterGauges : BackgroundService
             try
             {
                 var models = await _grains.GetGrain<ICatalogGrain>(0).ListModelsAsync();
-                var statuses = await Task.WhenAll(models.Select(m => _grains.GetGrain<IModelGrain>(m.Name).GetStatusAsync()));
-                var workers = await Task.WhenAll(models.Select(m => _grains.GetGrain<IModelGrain>(m.Name).GetWorkersAsync()));
-                _snapshot = new Snapshot(statuses, [.. workers.SelectMany(w => w)]);
+                var read = await Task.WhenAll(models.Select(m => ReadAsync(m.Name)));
+                _snapshot = new Snapshot([.. read.Select(r => r.Status).OfType<ModelStatus>()], [.. read.SelectMany(r => r.Workers)]);
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {
@@ -55,6 +54,21 @@ internal sealed class ClusterGauges : BackgroundService
             }
 
             await Task.Delay(Period, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    // One model being deleted, loading or on a lost silo must not hold back or drop the others' figures.
+    private async Task<(ModelStatus? Status, IReadOnlyList<WorkerStatus> Workers)> ReadAsync(string model)
+    {
+        try
+        {
+            var grain = _grains.GetGrain<IModelGrain>(model);
+            return (await grain.GetStatusAsync().WaitAsync(Period), await grain.GetWorkersAsync().WaitAsync(Period));
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            _logger.LogDebug("Reading the gauges of {Model} failed: {Message}", model, error.Message);
+            return (null, []);
         }
     }
 
