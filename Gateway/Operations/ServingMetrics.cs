@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Verge.Orleans.Grains.Abstractions;
 using Verge.Orleans.Grains.Abstractions.Grains;
 using Verge.Orleans.Grains.Abstractions.Inference;
 
@@ -28,9 +27,9 @@ internal sealed class ServingMetrics
     /// <summary>The <c>route</c> label of embeddings (other routes are labelled by their endpoint's pattern).</summary>
     public const string EmbeddingsRoute = "/v1/embeddings";
 
-    public ServingMetrics(IMeterFactory meters, ILogger<ServingMetrics> logger)
+    public ServingMetrics(ILogger<ServingMetrics> logger)
     {
-        var meter = meters.Create(VergeTelemetry.Name);
+        var meter = VergeMeter.Instance;
         _requests = meter.CreateCounter<long>("verge.requests", description: "Requests by route (/v1/chat/completions, /v1/embeddings, ...), assistant, model and HTTP status.");
         _promptTokens = meter.CreateCounter<long>("verge.prompt_tokens", description: "Prompt tokens of finished requests.");
         _generationTokens = meter.CreateCounter<long>("verge.generation_tokens", description: "Generated tokens of finished requests.");

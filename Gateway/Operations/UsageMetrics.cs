@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Verge.Orleans.Grains.Abstractions;
 
 namespace Verge.Orleans.Gateway.Operations;
 
@@ -12,9 +11,9 @@ internal sealed class UsageMetrics
     private readonly Counter<long> _tokens;
     private readonly Counter<long> _requests;
 
-    public UsageMetrics(IMeterFactory meters)
+    public UsageMetrics()
     {
-        var meter = meters.Create(VergeTelemetry.Name);
+        var meter = VergeMeter.Instance;
         _tokens = meter.CreateCounter<long>("verge.usage.tokens", description: "Tokens of finished generations by user, assistant and kind (prompt, cached, completion).");
         _requests = meter.CreateCounter<long>("verge.usage.requests", description: "Finished generations by user and assistant.");
     }

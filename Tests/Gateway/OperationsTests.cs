@@ -78,10 +78,8 @@ public sealed class OperationsTests(GatewayFixture gateway)
 
         // The gateway reads the workers' status every few seconds.
         await Eventually.HoldsAsync(async () =>
-        {
-            metrics = await gateway.Client(key: null).GetStringAsync("/metrics");
-            return System.Text.RegularExpressions.Regex.IsMatch(metrics, mine);
-        }, $"the prompt cache's counters of {worker.Worker} did not reach /metrics");
+            System.Text.RegularExpressions.Regex.IsMatch(metrics = await gateway.Client(key: null).GetStringAsync("/metrics"), mine),
+            $"the prompt cache counters of {worker.Worker} did not reach /metrics");
 
         Assert.True(worker.PromptCacheHits + worker.PromptCacheMisses > 0);
         Assert.Contains("verge_prompt_cache_hits_total{", metrics);
