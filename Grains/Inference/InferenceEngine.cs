@@ -153,7 +153,7 @@ internal sealed partial class InferenceEngine : IWorkerEngine
         }
 
         return head.Choices.Length <= FreeSlots
-            && _waiting.TryPeek(out var other, head.Who.User) && other.Choices.Length <= FreeSlots
+            && _waiting.TryPeek(out var other, head.Who.User) && other.Choices.Length <= FreeSlots && !TakesTheLastSlotFromOthers(other)
             && _waiting.TryDequeue(out var admitted, head.Who.User) ? admitted : null;
     }
 
@@ -167,8 +167,15 @@ internal sealed partial class InferenceEngine : IWorkerEngine
             return false;
         }
 
+        // Only a user already running something is held back: one with nothing running may always start.
+        var user = request.Who.User;
+        if (!_slots.Any(slot => slot?.Request.Who.User == user))
+        {
+            return false;
+        }
+
         var now = Environment.TickCount64;
-        return _lastAsked.Any(asked => asked.Key != request.Who.User && now - asked.Value < OthersWindowMs);
+        return _lastAsked.Any(asked => asked.Key != user && now - asked.Value < OthersWindowMs);
     }
 
     // What a request will take, in tokens: its prompt and, per choice, its answer up to a typical length

@@ -104,6 +104,26 @@ public sealed class FairSchedulingTests
         Assert.Equal(3, shared.Counters.MaxSequencesPerStep);
     }
 
+    [Fact]
+    public async Task ALightUserArrivingBesideAHeavyBacklogStartsInTheSlotHeldFree()
+    {
+        using var model = LoadedModel.Load(TestModels.ScriptedPath);
+        using var engine = Engine(model, parallel: 4);
+        var prompt = Prompt(model);
+        var settings = new SamplingSettings { Temperature = 0, MaxTokens = 8, IgnoreEos = true };
+        await Collect(engine.Submit(prompt, settings, CancellationToken.None, new Requester("light", "k", 1)));
+        var finished = new List<string>();
+        Task Track(string name, Requester who, SamplingSettings how) =>
+            Collect(engine.Submit(prompt, how, CancellationToken.None, who)).ContinueWith(_ => { lock (finished) { finished.Add(name); } }, TaskScheduler.Default);
+
+        var heavy = Enumerable.Range(0, 12).Select(i => Track($"heavy-{i}", new Requester("heavy", "k", 1), settings)).ToList();
+        var light = Track("light", new Requester("light", "k", 1), settings with { MaxTokens = 2 });
+        await Task.WhenAll([.. heavy, light]);
+
+        // Heavy runs three at a time beside the free slot; the light request takes that slot at once.
+        Assert.InRange(finished.IndexOf("light"), 0, 3);
+    }
+
     private static List<T> Drain<T>(FairQueue<T> queue)
     {
         var items = new List<T>();
