@@ -6,14 +6,16 @@ namespace Verge.Orleans.Grains.Tools;
 
 /// <summary>
 /// Separates tool calls from the visible answer in a content stream, by the model family's
-/// <see cref="ToolCallFormat"/>. Text that may be the start of a call's opening marker is held back;
-/// a call is released once complete: first its index, id and name, then its arguments. A block that does
-/// not parse as calls is given back as content, so nothing the model wrote is lost.
+/// <see cref="ToolCallFormat"/>. Text that may be the start of a call's opening marker is held back. A call
+/// object that starts with its name (as the grammar writes it) is streamed as OpenAI does: index, id and name
+/// first, then fragments of its arguments as they come; any other block is released once complete, and a
+/// block that does not parse as calls is given back as content, so nothing the model wrote is lost.
 /// </summary>
-internal sealed class ToolCallParser(ToolCallFormat format)
+internal sealed partial class ToolCallParser(ToolCallFormat format)
 {
     private string _pending = "";
     private bool _inCall;
+    private ArgumentStream? _arguments;
     private bool _sawContent;
     private int _calls;
 
@@ -29,15 +31,20 @@ internal sealed class ToolCallParser(ToolCallFormat format)
         {
             if (_inCall)
             {
+                if (!StreamArguments(calls))
+                {
+                    break;
+                }
+
                 var close = format.Close is null ? -1 : _pending.IndexOf(format.Close, StringComparison.Ordinal);
                 if (close < 0)
                 {
                     break;
                 }
 
-                content += Release(_pending[..close], calls);
+                content += _arguments is null ? Release(_pending[..close], calls) : "";
                 _pending = _pending[(close + format.Close!.Length)..];
-                _inCall = false;
+                (_inCall, _arguments) = (false, null);
                 continue;
             }
 
@@ -62,11 +69,56 @@ internal sealed class ToolCallParser(ToolCallFormat format)
     public (string Content, IReadOnlyList<ToolCallDelta> Calls) Flush()
     {
         var calls = new List<ToolCallDelta>();
-        var rest = _inCall ? Release(_pending, calls) : _pending;
+        var rest = !_inCall ? _pending
+            : _arguments is null ? Release(_pending, calls)
+            : _arguments.Complete ? ""
+            : Fragment(_pending, calls);
         _pending = "";
-        _inCall = false;
+        (_inCall, _arguments) = (false, null);
         return (_calls > 0 ? rest.Trim() : rest, calls);
     }
+
+    /// <summary>
+    /// Streams the open call's arguments when its object starts with the name: returns false while more text is
+    /// needed, true once the arguments are complete (or the call is not streamed and waits for its close).
+    /// </summary>
+    private bool StreamArguments(List<ToolCallDelta> calls)
+    {
+        if (_arguments is null)
+        {
+            if (format.Body != ToolCallBody.Object || CallHeader().Match(_pending) is not { Success: true } header)
+            {
+                return true;
+            }
+
+            calls.Add(new ToolCallDelta(_calls++, NewId(), JsonSerializer.Deserialize<string>($"\"{header.Groups[1].Value}\""), ""));
+            _arguments = new ArgumentStream();
+            _pending = _pending[header.Length..];
+        }
+
+        if (!_arguments.Complete)
+        {
+            var used = _arguments.Push(_pending);
+            Fragment(_pending[..used], calls);
+            _pending = _pending[used..];
+        }
+
+        return _arguments.Complete;
+    }
+
+    private string Fragment(string text, List<ToolCallDelta> calls)
+    {
+        if (text.Length > 0)
+        {
+            calls.Add(new ToolCallDelta(_calls - 1, null, null, text));
+        }
+
+        return "";
+    }
+
+    // A call object as grammars write it: its name first, then its arguments object.
+    [System.Text.RegularExpressions.GeneratedRegex("""^\s*\{\s*"name"\s*:\s*"((?:[^"\\]|\\.)*)"\s*,\s*"(?:arguments|parameters)"\s*:\s*(?=\{)""")]
+    private static partial System.Text.RegularExpressions.Regex CallHeader();
 
     private bool TryOpen(out string before, out string after)
     {

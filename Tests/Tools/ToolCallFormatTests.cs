@@ -65,6 +65,21 @@ public sealed class ToolCallFormatTests
     }
 
     [Fact]
+    public void ArgumentsStreamAsTheyComeAndTheCallEndsWithItsObject()
+    {
+        var parser = new ToolCallParser(ToolCallFormat.Hermes);
+
+        var (_, first) = parser.Push("<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Pa");
+        var (_, second) = parser.Push("ris \\\"}\" }");
+        var (after, third) = parser.Push("}\n</tool_call> done");
+
+        Assert.Equal([("get_weather", ""), (null, "{\"city\": \"Pa")], first.Select(p => (p.Name, p.Arguments)));
+        Assert.Equal("ris \\\"}\" }", Assert.Single(second).Arguments);
+        Assert.Empty(third);
+        Assert.Equal(" done", after);
+    }
+
+    [Fact]
     public void TextAroundACallStaysContentAndAnUnparsableBlockIsGivenBack()
     {
         var parser = new ToolCallParser(ToolCallFormat.Hermes);
