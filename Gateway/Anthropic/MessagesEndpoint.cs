@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Verge.Orleans.Gateway.Anthropic.Contracts;
 using Verge.Orleans.Gateway.Identity;
@@ -12,8 +11,6 @@ namespace Verge.Orleans.Gateway.Anthropic;
 /// <summary>Anthropic's Messages API over the same serving path as chat completions (<see cref="GenerationRunner"/>).</summary>
 internal static class MessagesEndpoint
 {
-    private static readonly ConcurrentDictionary<string, bool> LoggedFields = new();
-
     /// <summary>
     /// <c>POST /v1/messages</c>. Everything that can fail before the first token fails here with a plain
     /// Anthropic error; after that the answer is one <c>message</c> or an event stream.
@@ -77,10 +74,7 @@ internal static class MessagesEndpoint
     {
         var body = await RequestBody.ReadAsync(http.Request, AnthropicRequestJsonContext.Default.MessagesRequest, http.RequestAborted);
         var request = MessagesRequestValidator.Validate(body, limits, counting);
-        foreach (var field in request.IgnoredFields.Where(field => LoggedFields.TryAdd(field, true)))
-        {
-            logger.LogInformation("Ignoring unknown Messages API field {Field} (logged once)", field);
-        }
+        UnknownFields.Log(logger, "messages", request.IgnoredFields);
 
         return http.Grant().MayUse(request.Model) ? request : throw ServingException.ModelNotFound(request.Model);
     }

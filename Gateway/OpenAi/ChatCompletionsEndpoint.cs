@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Verge.Orleans.Gateway.Identity;
 using Verge.Orleans.Gateway.Operations;
@@ -10,8 +9,6 @@ namespace Verge.Orleans.Gateway.OpenAi;
 
 internal static class ChatCompletionsEndpoint
 {
-    private static readonly ConcurrentDictionary<string, bool> LoggedFields = new();
-
     /// <summary>
     /// <c>POST /v1/chat/completions</c>. Everything that can fail before the first token (parsing, the
     /// assistant, the prompt's length, capacity) fails here with a plain JSON error; after that the
@@ -30,7 +27,7 @@ internal static class ChatCompletionsEndpoint
         {
             var body = await RequestBody.ReadAsync(http.Request, OpenAiRequestJsonContext.Default.ChatCompletionRequest, aborted);
             request = ChatRequestValidator.Validate(body, limits.Value);
-            LogIgnoredFields(request, logger);
+            UnknownFields.Log(logger, "chat completions", request.IgnoredFields);
             var session = ChatSessionBinding.Of(http, request);
             if (!http.Grant().MayUse(request.Model))
             {
@@ -61,17 +58,6 @@ internal static class ChatCompletionsEndpoint
         catch (Exception error) when (error is not OperationCanceledException)
         {
             return OpenAiErrors.ToResult(error);
-        }
-    }
-
-    private static void LogIgnoredFields(ChatRequest request, ILogger logger)
-    {
-        foreach (var field in request.IgnoredFields)
-        {
-            if (LoggedFields.TryAdd(field, true))
-            {
-                logger.LogInformation("Ignoring unknown request field {Field} (logged once)", field);
-            }
         }
     }
 }

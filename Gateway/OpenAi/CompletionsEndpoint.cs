@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Verge.Orleans.Gateway.Identity;
 using Verge.Orleans.Gateway.Operations;
@@ -10,8 +9,6 @@ namespace Verge.Orleans.Gateway.OpenAi;
 
 internal static class CompletionsEndpoint
 {
-    private static readonly ConcurrentDictionary<string, bool> LoggedFields = new();
-
     /// <summary>
     /// <c>POST /v1/completions</c> (legacy text completions) on the assistant's model, with the raw prompt:
     /// no system prompt, no chat template. Each prompt is its own generation, all started before the first
@@ -31,7 +28,7 @@ internal static class CompletionsEndpoint
         {
             var body = await RequestBody.ReadAsync(http.Request, OpenAiRequestJsonContext.Default.CompletionRequest, aborted);
             request = CompletionRequestValidator.Validate(body, limits.Value);
-            LogIgnoredFields(request, logger);
+            UnknownFields.Log(logger, "completions", request.IgnoredFields);
             if (!http.Grant().MayUse(request.Model))
             {
                 throw ServingException.ModelNotFound(request.Model);
@@ -78,17 +75,6 @@ internal static class CompletionsEndpoint
             }
 
             throw;
-        }
-    }
-
-    private static void LogIgnoredFields(TextRequest request, ILogger logger)
-    {
-        foreach (var field in request.IgnoredFields)
-        {
-            if (LoggedFields.TryAdd(field, true))
-            {
-                logger.LogInformation("Ignoring unknown completions field {Field} (logged once)", field);
-            }
         }
     }
 }

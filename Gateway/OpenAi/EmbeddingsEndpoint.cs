@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Verge.Orleans.Gateway.Identity;
 using Verge.Orleans.Gateway.OpenAi.Contracts;
 using Verge.Orleans.Gateway.Serving;
@@ -8,8 +7,6 @@ namespace Verge.Orleans.Gateway.OpenAi;
 
 internal static class EmbeddingsEndpoint
 {
-    private static readonly ConcurrentDictionary<string, bool> LoggedFields = new();
-
     /// <summary><c>POST /v1/embeddings</c>: one unit-length vector per input, in OpenAI's list shape, or an error.</summary>
     public static async Task<IResult> HandleAsync(HttpContext http, EmbeddingRunner runner, ILogger<EmbeddingsRequest> logger)
     {
@@ -19,7 +16,7 @@ internal static class EmbeddingsEndpoint
         {
             var body = await RequestBody.ReadAsync(http.Request, OpenAiRequestJsonContext.Default.EmbeddingCreateRequest, aborted);
             request = EmbeddingRequestValidator.Validate(body);
-            LogIgnoredFields(request, logger);
+            UnknownFields.Log(logger, "embeddings", request.IgnoredFields);
             if (!http.Grant().MayUse(request.Model))
             {
                 throw ServingException.ModelNotFound(request.Model);
@@ -33,17 +30,6 @@ internal static class EmbeddingsEndpoint
         {
             runner.Refused(request?.Model ?? "", OpenAiErrors.Map(error).Status);
             return OpenAiErrors.ToResult(error);
-        }
-    }
-
-    private static void LogIgnoredFields(EmbeddingsRequest request, ILogger logger)
-    {
-        foreach (var field in request.IgnoredFields)
-        {
-            if (LoggedFields.TryAdd(field, true))
-            {
-                logger.LogInformation("Ignoring unknown embeddings field {Field} (logged once)", field);
-            }
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Verge.Orleans.Gateway.Identity;
 using Verge.Orleans.Gateway.Operations;
@@ -16,8 +15,6 @@ namespace Verge.Orleans.Gateway.OpenAi.Responses;
 /// </summary>
 internal static class ResponsesEndpoint
 {
-    private static readonly ConcurrentDictionary<string, bool> LoggedFields = new();
-
     public static RouteGroupBuilder MapResponses(this RouteGroupBuilder v1)
     {
         v1.MapPost("/responses", CreateAsync);
@@ -44,7 +41,7 @@ internal static class ResponsesEndpoint
         {
             var body = await RequestBody.ReadAsync(http.Request, OpenAiRequestJsonContext.Default.CreateResponseRequest, aborted);
             request = ResponsesRequestValidator.Validate(body, limits.Value);
-            LogIgnoredFields(request, logger);
+            UnknownFields.Log(logger, "responses", request.IgnoredFields);
             if (!http.Grant().MayUse(request.Model))
             {
                 throw ServingException.ModelNotFound(request.Model);
@@ -95,15 +92,4 @@ internal static class ResponsesEndpoint
 
     private static IResult NotFound(string id) =>
         OpenAiErrors.ToResult(new ServingException(404, "not_found", $"Response with id '{id}' not found.", "response_id"));
-
-    private static void LogIgnoredFields(ResponsesRequest request, ILogger logger)
-    {
-        foreach (var field in request.IgnoredFields)
-        {
-            if (LoggedFields.TryAdd(field, true))
-            {
-                logger.LogInformation("Ignoring unknown request field {Field} (logged once)", field);
-            }
-        }
-    }
 }
