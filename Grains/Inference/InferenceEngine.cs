@@ -223,9 +223,9 @@ internal sealed partial class InferenceEngine : IWorkerEngine
 
         while (NextToAdmit() is { } request)
         {
-            Interlocked.Decrement(ref _queued);
             if (request.Cancelled)
             {
+                Interlocked.Decrement(ref _queued);
                 Array.ForEach(request.Choices, choice => choice.Finish(FinishReason.Cancelled, _name));
                 request.Dispose();
                 continue;
@@ -242,6 +242,10 @@ internal sealed partial class InferenceEngine : IWorkerEngine
                 _slots[slot] = choice;
                 Interlocked.Increment(ref _busy);
             }
+
+            // Only now: while its slots were being prepared (a prompt-cache save takes milliseconds) the request
+            // still counted as queued, so Submit never saw its slot free and its queue place empty at once.
+            Interlocked.Decrement(ref _queued);
         }
     }
 }
