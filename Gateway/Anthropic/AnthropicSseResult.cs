@@ -26,7 +26,7 @@ internal sealed class AnthropicSseResult(string id, string model, Generation gen
             return WriteAsync();
         },
         (stream, error) => stream.RawAsync(AnthropicErrors.ToSseEvent(error)),
-        () => Failover.DisposeQuietlyAsync(generation.Events));
+        () => generation.Events.DisposeAsync().AsTask());
 
     private async Task WriteAsync()
     {

@@ -26,7 +26,7 @@ internal static class MessagesEndpoint
         try
         {
             request = await ReadAsync(http, limits.Value, logger, counting: false);
-            generation = await runner.StartAsync(request.Model, request.Generation, null, id, request.Stream, aborted);
+            generation = await runner.StartAsync(request.Model, request.Generation, null, id, aborted);
         }
         catch (Exception error) when (!aborted.IsCancellationRequested)
         {
@@ -41,7 +41,7 @@ internal static class MessagesEndpoint
 
         try
         {
-            var answer = await runner.CollectAsync(generation, 1);
+            var answer = await GenerationRunner.CollectAsync(generation, 1);
             return Results.Json(AnthropicAnswer.ToMessage(answer, id, request.Model), AnthropicJsonContext.Default.AnthropicMessage);
         }
         catch (Exception error) when (error is not OperationCanceledException)

@@ -7,6 +7,7 @@ using Verge.Orleans.Gateway.Limits;
 using Verge.Orleans.Gateway.Operations;
 using Verge.Orleans.Grains.Abstractions.Inference;
 using Verge.Orleans.Grains.Abstractions.Limits;
+using Verge.Orleans.Grains.Abstractions.Resilience;
 
 namespace Verge.Orleans.Gateway.Hosting;
 
@@ -71,7 +72,7 @@ public static class AdminApiExtensions
         {
             return Results.Problem(statusCode: error.Status, title: error.Code, detail: error.Message);
         }
-        catch (Exception error) when (Failover.IsSiloLost(error))
+        catch (Exception error) when (SiloLoss.Is(error))
         {
             return Results.Problem(statusCode: 503, title: "node_lost", detail: "A node of the cluster went away while serving this request; retry.");
         }

@@ -27,6 +27,10 @@ public static class OpenAiApiExtensions
             .Validate(limits => limits.MaxChoices >= 1 && limits.MaxTools >= 0 && limits.MaxPrompts >= 1,
                 $"{ChatRequestLimits.Section}: MaxChoices and MaxPrompts must be at least 1 and MaxTools not negative.")
             .ValidateOnStart();
+        builder.Services.AddOptions<MigrationOptions>().BindConfiguration(MigrationOptions.Section)
+            .Validate(migration => migration.MaxMoves >= 0 && migration.StallTimeout > TimeSpan.Zero,
+                $"{MigrationOptions.Section}: MaxMoves must not be negative and StallTimeout must be positive.")
+            .ValidateOnStart();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<GenerationRunner>();
         builder.Services.AddSingleton<EmbeddingRunner>();

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Net.Http.Headers;
 using Verge.Orleans.Grains.Abstractions.Grains;
 using Verge.Orleans.Grains.Abstractions.Identity;
+using Verge.Orleans.Grains.Abstractions.Resilience;
 
 namespace Verge.Orleans.Gateway.Identity;
 
@@ -39,7 +40,7 @@ internal sealed class ApiKeyAuthenticator(IGrainFactory grains, TimeProvider tim
         else
         {
             var key = grains.GetGrain<IApiKeyGrain>(id);
-            grant = await Failover.RetryAsync(() => key.VerifyAsync(hash, ip?.ToString()), http.RequestAborted);
+            grant = await SiloLoss.Retry.ExecuteAsync(async _ => await key.VerifyAsync(hash, ip?.ToString()), http.RequestAborted);
             if (grant is null)
             {
                 _cache.TryRemove(cacheKey, out _);

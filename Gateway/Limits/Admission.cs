@@ -3,6 +3,7 @@ using Verge.Orleans.Grains.Abstractions.Grains;
 using Verge.Orleans.Grains.Abstractions.Identity;
 using Verge.Orleans.Grains.Abstractions.Inference;
 using Verge.Orleans.Grains.Abstractions.Limits;
+using Verge.Orleans.Grains.Abstractions.Resilience;
 
 namespace Verge.Orleans.Gateway.Limits;
 
@@ -44,7 +45,7 @@ internal sealed class Admission(
         await SettleAsync(Task.WhenAll(
             user.ReleaseAsync(lease, prompt + completion),
             key.ReleaseAsync(lease, prompt + completion),
-            Failover.RetryAsync(async () => { await usage.RecordAsync(record); return true; }, CancellationToken.None)));
+            SiloLoss.Retry.ExecuteAsync(async _ => await usage.RecordAsync(record)).AsTask()));
     }
 
     // Accounting never fails an answer the client is getting.

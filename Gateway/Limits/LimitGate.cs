@@ -3,6 +3,7 @@ using Verge.Orleans.Grains.Abstractions.Grains;
 using Verge.Orleans.Grains.Abstractions.Identity;
 using Verge.Orleans.Grains.Abstractions.Inference;
 using Verge.Orleans.Grains.Abstractions.Limits;
+using Verge.Orleans.Grains.Abstractions.Resilience;
 
 namespace Verge.Orleans.Gateway.Limits;
 
@@ -25,7 +26,7 @@ internal sealed class LimitGate(
             (Grain: grains.GetGrain<ILimiterGrain>(LimitKeys.UserLimiter(grant.User)), Limits: grant.UserLimits),
             (Grain: grains.GetGrain<ILimiterGrain>(LimitKeys.KeyLimiter(grant.KeyId)), Limits: grant.KeyLimits),
         };
-        var decisions = await Task.WhenAll(limiters.Select(l => Failover.RetryAsync(() => l.Grain.AcquireAsync(lease, l.Limits), aborted)));
+        var decisions = await Task.WhenAll(limiters.Select(l => SiloLoss.Retry.ExecuteAsync(async _ => await l.Grain.AcquireAsync(lease, l.Limits), aborted).AsTask()));
         RateLimitHeaders.Write(http.Response, decisions);
         if (decisions.Where(d => !d.Admitted).MaxBy(d => d.RetryAfter) is { } refusal)
         {

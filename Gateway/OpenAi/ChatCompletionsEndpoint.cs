@@ -34,7 +34,7 @@ internal static class ChatCompletionsEndpoint
                 throw ServingException.ModelNotFound(request.Model);
             }
 
-            generation = await runner.StartAsync(request.Model, request.Generation, session, frame.Id, request.Stream, aborted);
+            generation = await runner.StartAsync(request.Model, request.Generation, session, frame.Id, aborted);
         }
         catch (Exception error) when (!aborted.IsCancellationRequested)
         {
@@ -51,7 +51,7 @@ internal static class ChatCompletionsEndpoint
 
         try
         {
-            var answer = await runner.CollectAsync(generation, request.Generation.N,
+            var answer = await GenerationRunner.CollectAsync(generation, request.Generation.N,
                 recorder is null ? null : answer => recorder.RecordAsync(answer.FirstSummary!, answer.Content, answer.Reasoning));
             return Results.Json(ChatAnswer.ToCompletion(answer, frame, request.Generation.Logprobs), OpenAiJsonContext.Default.ChatCompletion);
         }

@@ -50,7 +50,7 @@ internal static class CompletionsEndpoint
 
         try
         {
-            var answers = await Task.WhenAll(generations.Select(g => runner.CollectAsync(g, request.Generation.N)));
+            var answers = await Task.WhenAll(generations.Select(g => GenerationRunner.CollectAsync(g, request.Generation.N)));
             return Results.Json(TextAnswer.ToCompletion(answers, frame, request), OpenAiJsonContext.Default.TextCompletion);
         }
         catch (Exception error) when (error is not OperationCanceledException)
@@ -62,7 +62,7 @@ internal static class CompletionsEndpoint
     /// <summary>Starts every prompt's generation; when one is refused, the accepted ones are released and the refusal stands.</summary>
     private static async Task<Generation[]> StartAllAsync(GenerationRunner runner, TextRequest request, string requestId, CancellationToken aborted)
     {
-        var starts = request.Prompts.Select((_, i) => runner.StartAsync(request.Model, request.For(i), null, requestId, request.Stream, aborted)).ToList();
+        var starts = request.Prompts.Select((_, i) => runner.StartAsync(request.Model, request.For(i), null, requestId, aborted)).ToList();
         try
         {
             return await Task.WhenAll(starts);
@@ -71,7 +71,7 @@ internal static class CompletionsEndpoint
         {
             foreach (var started in starts.Where(s => s.IsCompletedSuccessfully))
             {
-                await Failover.DisposeQuietlyAsync(started.Result.Events);
+                await started.Result.Events.DisposeAsync();
             }
 
             throw;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Verge.Orleans.Gateway.OpenAi.Contracts;
 using Verge.Orleans.Gateway.Serving;
 using Verge.Orleans.Grains.Abstractions.Inference;
+using Verge.Orleans.Grains.Abstractions.Resilience;
 
 namespace Verge.Orleans.Gateway.OpenAi;
 
@@ -15,7 +16,7 @@ internal static class OpenAiErrors
         BadHttpRequestException bad => (bad.StatusCode, Body(bad.Message, "invalid_request_error", null, null), null),
         ServingException serving => (serving.Status, Body(serving.Message, TypeOf(serving.Status, serving.Code), serving.Param, serving.Code), serving.RetryAfterSeconds),
         TimeoutException => (503, Body("The cluster did not answer in time; retry.", "server_error", null, "timeout"), 1),
-        _ when Failover.IsSiloLost(error) => (503, Body("A node of the cluster went away while serving this request; retry.", "server_error", null, "node_lost"), 1),
+        _ when SiloLoss.Is(error) => (503, Body("A node of the cluster went away while serving this request; retry.", "server_error", null, "node_lost"), 1),
         _ => (500, Body("The server had an error while processing your request.", "server_error", null, null), null),
     };
 

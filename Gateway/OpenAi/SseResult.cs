@@ -18,7 +18,7 @@ internal sealed class SseResult(ResponseFrame frame, IAsyncEnumerator<Generation
         httpContext,
         WriteAsync,
         (stream, error) => stream.RawAsync(OpenAiErrors.ToSseFrame(error)),
-        () => Failover.DisposeQuietlyAsync(events),
+        () => events.DisposeAsync().AsTask(),
         Done);
 
     private async Task WriteAsync(ServerSentEvents stream)

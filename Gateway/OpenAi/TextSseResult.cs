@@ -103,7 +103,7 @@ internal sealed class TextSseResult(ResponseFrame frame, IReadOnlyList<IAsyncEnu
         }
         finally
         {
-            await Failover.DisposeQuietlyAsync(events);
+            await events.DisposeAsync();
         }
     }
 

@@ -67,10 +67,9 @@ internal sealed class ServingMetrics
 
     /// <summary>
     /// Watches a request's events as they pass to the client, and records the request when they end.
-    /// With <paramref name="retried"/>, a lost node is not recorded: the request is generated again.
     /// </summary>
-    public IAsyncEnumerator<GenerationEvent> Observe(IAsyncEnumerator<GenerationEvent> events, Served served, long arrived, string requestId, bool retried) =>
-        new Observed(this, events, served, arrived, requestId, retried);
+    public IAsyncEnumerator<GenerationEvent> Observe(IAsyncEnumerator<GenerationEvent> events, Served served, long arrived, string requestId) =>
+        new Observed(this, events, served, arrived, requestId);
 
     private void Finished(Served served, GenerationSummary summary, long arrived, long? firstToken, string requestId)
     {
@@ -106,7 +105,7 @@ internal sealed class ServingMetrics
         _logger.LogInformation("Request {RequestId} for {Assistant} ended without an answer ({Why})", requestId, assistant, cancelled ? "client left" : "failed");
     }
 
-    private sealed class Observed(ServingMetrics metrics, IAsyncEnumerator<GenerationEvent> inner, Served served, long arrived, string requestId, bool retried)
+    private sealed class Observed(ServingMetrics metrics, IAsyncEnumerator<GenerationEvent> inner, Served served, long arrived, string requestId)
         : IAsyncEnumerator<GenerationEvent>
     {
         private long? _firstToken;
@@ -147,7 +146,7 @@ internal sealed class ServingMetrics
 
         public ValueTask DisposeAsync()
         {
-            if (!_finished && !(retried && _failure is not null && Failover.IsSiloLost(_failure)))
+            if (!_finished)
             {
                 _finished = true;
                 metrics.Ended(served, requestId, cancelled: _failure is null);

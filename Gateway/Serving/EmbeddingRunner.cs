@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Verge.Orleans.Gateway.Operations;
 using Verge.Orleans.Grains.Abstractions.Grains;
 using Verge.Orleans.Grains.Abstractions.Inference;
+using Verge.Orleans.Grains.Abstractions.Resilience;
 
 namespace Verge.Orleans.Gateway.Serving;
 
@@ -14,7 +15,7 @@ internal sealed class EmbeddingRunner(IGrainFactory grains, ServingMetrics metri
     public async Task<EmbeddingResult> EmbedAsync(string assistant, EmbeddingRequest request, CancellationToken aborted)
     {
         var arrived = Stopwatch.GetTimestamp();
-        var result = await Failover.RetryAsync(async () =>
+        var result = await SiloLoss.Retry.ExecuteAsync(async _ =>
         {
             var worker = await grains.GetGrain<IAssistantGrain>(assistant).PlanEmbeddingAsync();
             return await grains.GetGrain<IModelWorkerGrain>(worker).EmbedAsync(request, aborted);

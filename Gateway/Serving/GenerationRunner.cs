@@ -1,10 +1,13 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Polly;
 using Verge.Orleans.Gateway.Limits;
 using Verge.Orleans.Gateway.Operations;
 using Verge.Orleans.Gateway.OpenAi;
 using Verge.Orleans.Grains.Abstractions.Grains;
 using Verge.Orleans.Grains.Abstractions.Identity;
 using Verge.Orleans.Grains.Abstractions.Inference;
+using Verge.Orleans.Grains.Abstractions.Resilience;
 using Verge.Orleans.Grains.Abstractions.Sessions;
 
 namespace Verge.Orleans.Gateway.Serving;
@@ -13,18 +16,22 @@ namespace Verge.Orleans.Gateway.Serving;
 /// Runs one generation for any API family (chat completions, and the adapters built on it): the
 /// assistant plans it, a worker accepts it, and its events are handed out observed by the serving
 /// metrics. A worker lost before it accepted (its silo died or is draining) costs the client nothing:
-/// the request is planned again.
+/// the request is planned again; one lost while generating hands the answer over (<see cref="MigratingEvents"/>).
 /// </summary>
 internal sealed class GenerationRunner(
-    IGrainFactory grains, ServingMetrics metrics, LimitGate limits, IHttpContextAccessor http, ILogger<GenerationRunner> logger)
+    IGrainFactory grains, ServingMetrics metrics, LimitGate limits, IHttpContextAccessor http, IOptions<MigrationOptions> migration,
+    ILogger<GenerationRunner> logger)
 {
+    private readonly ResiliencePipeline _planning = SiloLoss.Pipeline((error, attempt) =>
+        logger.LogWarning("Attempt {Attempt} to place a request failed ({Error}); retrying", attempt, error.Message));
+
     /// <summary>
     /// Plans <paramref name="request"/> on <paramref name="assistant"/> and waits until a worker accepts it.
     /// Everything that refuses the request (unknown assistant, prompt too long, capacity) throws here,
-    /// before any token. <paramref name="streamed"/> says whether the client will see tokens as they come.
+    /// before any token.
     /// </summary>
     public async Task<Generation> StartAsync(
-        string assistant, GenerationRequest request, SessionRequest? session, string requestId, bool streamed, CancellationToken aborted)
+        string assistant, GenerationRequest request, SessionRequest? session, string requestId, CancellationToken aborted)
     {
         var arrived = Stopwatch.GetTimestamp();
         Admission? admission = null;
@@ -42,17 +49,21 @@ internal sealed class GenerationRunner(
             request = request with { Conversation = true }; // its next turn comes back: keep its prefix warm
         }
 
-        var choices = request.N;
-        IAsyncEnumerator<GenerationEvent> Metered(IAsyncEnumerator<GenerationEvent> events) => admission?.Meter(events, choices) ?? events;
+        // Sampling draws depend only on the seed and the position, so a worker taking the answer over goes on
+        // exactly as the lost one would have: the seed is fixed here, once.
+        request = request with { Seed = request.Seed ?? (uint)Random.Shared.Next() };
         try
         {
-            var (events, recording) = await AcceptAsync(assistant, request, session, aborted);
-            var promptTokens = events.Current.PromptTokens;
-            return new Generation(
-                Metered(metrics.Observe(events, new Served(assistant, Route), arrived, requestId, retried: !streamed)),
-                recording,
-                async () => Metered(metrics.Observe((await AcceptAsync(assistant, request, session, aborted)).Events, new Served(assistant, Route), arrived, requestId, retried: true)),
-                promptTokens);
+            var accepted = await AcceptAsync(assistant, request, session, aborted);
+            async Task<(IAsyncEnumerator<GenerationEvent>, string)> ContinueAsync(GenerationRequest continuation)
+            {
+                var next = await AcceptAsync(assistant, continuation, session, aborted);
+                return (next.Events, next.Worker);
+            }
+
+            var events = new MigratingEvents(accepted.Events, accepted.Worker, request, ContinueAsync, migration.Value, logger, aborted);
+            var observed = metrics.Observe(events, new Served(assistant, Route), arrived, requestId);
+            return new Generation(admission?.Meter(observed, request.N) ?? observed, accepted.Session, accepted.PromptTokens);
         }
         catch (Exception) when (admission is not null)
         {
@@ -65,8 +76,8 @@ internal sealed class GenerationRunner(
     /// The prompt tokens <paramref name="request"/> uses on <paramref name="assistant"/>: planned as a
     /// generation would be (system prompt, think mode, template) and tokenized on the chosen worker.
     /// </summary>
-    public Task<int> CountTokensAsync(string assistant, GenerationRequest request, CancellationToken aborted) =>
-        Failover.RetryAsync(async () =>
+    public async Task<int> CountTokensAsync(string assistant, GenerationRequest request, CancellationToken aborted) =>
+        await SiloLoss.Retry.ExecuteAsync(async _ =>
         {
             var plan = await grains.GetGrain<IAssistantGrain>(assistant).PlanAsync(request);
             return await grains.GetGrain<IModelWorkerGrain>(plan.Worker).CountTokensAsync(plan.Request);
@@ -79,30 +90,13 @@ internal sealed class GenerationRunner(
     private string Route => (http.HttpContext?.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "";
 
     /// <summary>
-    /// Collects a whole answer of <paramref name="choices"/> choices. The client has seen nothing yet, so
-    /// a worker lost mid-answer is replaced and the answer generated again. <paramref name="completing"/>
-    /// runs once the answer is complete, before it is returned (a chat session stores its turn there).
+    /// Collects a whole answer of <paramref name="choices"/> choices. <paramref name="completing"/> runs once
+    /// the answer is complete, before it is returned (a chat session stores its turn there).
     /// </summary>
-    public async Task<CompletionAccumulator> CollectAsync(Generation generation, int choices, Func<CompletionAccumulator, Task>? completing = null)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var events = generation.Events;
-        while (true)
-        {
-            try
-            {
-                return await CollectOnceAsync(events, choices, completing);
-            }
-            catch (Exception error) when (Failover.MayRetry(error, started, CancellationToken.None))
-            {
-                events = await generation.Restart();
-            }
-        }
-    }
-
-    private static async Task<CompletionAccumulator> CollectOnceAsync(IAsyncEnumerator<GenerationEvent> events, int choices, Func<CompletionAccumulator, Task>? completing)
+    public static async Task<CompletionAccumulator> CollectAsync(Generation generation, int choices, Func<CompletionAccumulator, Task>? completing = null)
     {
         var answer = new CompletionAccumulator(choices);
+        var events = generation.Events;
         try
         {
             while (!answer.Complete && await events.MoveNextAsync())
@@ -124,15 +118,12 @@ internal sealed class GenerationRunner(
         }
         finally
         {
-            await Failover.DisposeQuietlyAsync(events);
+            await events.DisposeAsync();
         }
     }
 
-    private async Task<(IAsyncEnumerator<GenerationEvent> Events, SessionRecording? Session)> AcceptAsync(
-        string assistant, GenerationRequest request, SessionRequest? session, CancellationToken aborted)
-    {
-        var started = Stopwatch.GetTimestamp();
-        for (var attempt = 1; ; attempt++)
+    private async Task<Accepted> AcceptAsync(string assistant, GenerationRequest request, SessionRequest? session, CancellationToken aborted) =>
+        await _planning.ExecuteAsync(async cancel =>
         {
             IAsyncEnumerator<GenerationEvent>? events = null;
             try
@@ -145,14 +136,14 @@ internal sealed class GenerationRunner(
                     throw new InvalidOperationException("The worker ended the stream before accepting the request.");
                 }
 
-                return (events, plan.Session);
+                return new Accepted(events, plan.Worker, plan.Session, events.Current.PromptTokens);
             }
-            catch (Exception error) when (Failover.MayRetry(error, started, aborted))
+            catch (Exception)
             {
-                logger.LogWarning("Attempt {Attempt} for {Assistant} failed ({Error}); retrying", attempt, assistant, error.Message);
-                await Failover.DisposeQuietlyAsync(events);
-                await Failover.BackOffAsync(attempt, aborted);
+                await MigratingEvents.DisposeQuietlyAsync(events);
+                throw;
             }
-        }
-    }
+        }, aborted);
+
+    private sealed record Accepted(IAsyncEnumerator<GenerationEvent> Events, string Worker, SessionRecording? Session, int PromptTokens);
 }

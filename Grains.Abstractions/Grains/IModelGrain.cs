@@ -36,11 +36,12 @@ public interface IModelGrain : IGrainWithStringKey
     /// <summary>
     /// Picks the worker for the next request: the one a conversation's <paramref name="affinity"/> maps to
     /// (its prompt prefix is likely still cached there) unless that one is saturated, else the least
-    /// loaded; scales out when every worker is saturated. 0 means no affinity.
+    /// loaded; scales out when every worker is saturated. 0 means no affinity. Workers in
+    /// <paramref name="avoid"/> (just lost while serving the request) are taken only when no other is left.
     /// </summary>
     [Alias("PickWorkerAsync")]
     [AlwaysInterleave] // a request waiting for a load must not hold up the others
-    Task<string> PickWorkerAsync(ulong affinity);
+    Task<string> PickWorkerAsync(ulong affinity, IReadOnlyList<string>? avoid = null);
 
     /// <summary>Status of every running worker of this model.</summary>
     [Alias("GetWorkersAsync")]

@@ -21,4 +21,13 @@ public sealed record GenerationEvent(
 
     /// <summary>Log probabilities of the tokens this delta's text came from, when asked for.</summary>
     [Id(7)] public IReadOnlyList<TokenLogprob>? Logprobs { get; init; }
+
+    /// <summary>
+    /// The tokens consumed since this choice's previous event (their text is this event's, or held back
+    /// by a stop-string match still open): what a worker taking the request over replays.
+    /// </summary>
+    [Id(8)] public IReadOnlyList<int>? Tokens { get; init; }
+
+    /// <summary>Sent while a worker has nothing else to say, so a silent stream means a lost worker.</summary>
+    public static readonly GenerationEvent Heartbeat = new(GenerationEventKind.Heartbeat);
 }

@@ -10,4 +10,7 @@ public enum GenerationEventKind
 
     /// <summary>The last event: why generation ended, usage and timings.</summary>
     Finished,
+
+    /// <summary>Nothing new yet, the worker is alive (sent after a short silence; never reaches a client).</summary>
+    Heartbeat,
 }

@@ -90,4 +90,14 @@ public sealed record GenerationRequest
     /// cached prompt prefix longer than others'. Set by the gateway.
     /// </summary>
     [Id(27)] public bool Conversation { get; init; }
+
+    /// <summary>
+    /// The tokens a lost worker had already delivered for this request's one answer: the worker that takes
+    /// it over evaluates them after the prompt, replays them through its sampler and text filters without
+    /// sending anything, and goes on from there (in-flight migration). Empty for a new request.
+    /// </summary>
+    [Id(28)] public IReadOnlyList<int> Continuation { get; init; } = [];
+
+    /// <summary>Workers just lost while serving this request: routing prefers any other (set by the gateway).</summary>
+    [Id(29)] public IReadOnlyList<string> AvoidWorkers { get; init; } = [];
 }

@@ -73,7 +73,7 @@ internal sealed class AssistantGrain : Grain, IAssistantGrain
             DisableThink = request.DisableThink || spec.DisableThink,
         };
         var affinity = request.Raw is { } raw ? ConversationAffinity([new ChatMessage("raw", raw.Text ?? string.Join(',', raw.Tokens ?? []))]) : ConversationAffinity(messages);
-        var worker = await GrainFactory.GetGrain<IModelGrain>(spec.Model).PickWorkerAsync(affinity);
+        var worker = await GrainFactory.GetGrain<IModelGrain>(spec.Model).PickWorkerAsync(affinity, request.AvoidWorkers);
         return new CompletionPlan(worker, planned);
     }
 

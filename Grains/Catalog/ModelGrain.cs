@@ -4,6 +4,7 @@ using Verge.Orleans.Grains.Abstractions.Catalog;
 using Verge.Orleans.Grains.Abstractions.Grains;
 using Verge.Orleans.Grains.Abstractions.Inference;
 using Verge.Orleans.Grains.Placement;
+using Verge.Orleans.Grains.Abstractions.Resilience;
 
 namespace Verge.Orleans.Grains.Catalog;
 
@@ -95,7 +96,7 @@ internal sealed class ModelGrain(
         }
     }
 
-    async Task<string> IModelGrain.PickWorkerAsync(ulong affinity)
+    async Task<string> IModelGrain.PickWorkerAsync(ulong affinity, IReadOnlyList<string>? avoid)
     {
         if (_state == ModelState.Loading)
         {
@@ -109,6 +110,11 @@ internal sealed class ModelGrain(
         }
 
         var started = _replicas.Values.Where(r => r.Started).ToList();
+        if (avoid is { Count: > 0 } && started.Any(r => !avoid.Contains(r.Key)))
+        {
+            started.RemoveAll(r => avoid.Contains(r.Key));
+        }
+
         if (started.Count == 0)
         {
             // Scaled to zero: the first request starts a worker, and it and the next ones wait for it to load.
@@ -354,7 +360,8 @@ internal sealed class ModelGrain(
 
     private async Task<ModelSpec?> ResolveSpecAsync()
     {
-        var spec = await GrainFactory.GetGrain<ICatalogGrain>(0).GetModelAsync(Name);
+        var catalog = GrainFactory.GetGrain<ICatalogGrain>(0);
+        var spec = await SiloLoss.Retry.ExecuteAsync(async _ => await catalog.GetModelAsync(Name)); // its silo may be stopping
         return spec is { Path: "" }
             ? spec with { Path = Path.GetFullPath(Path.Combine(options.Value.DataDirectory, "models", spec.Name + ".gguf")) }
             : spec;

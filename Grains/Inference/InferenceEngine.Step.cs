@@ -85,6 +85,13 @@ internal sealed partial class InferenceEngine
 
     private void Sample(int slot, Sequence sequence)
     {
+        if (sequence.ReplayDelivered() is { } ended)
+        {
+            sequence.BatchIndex = -1;
+            Release(slot, sequence, ended);
+            return;
+        }
+
         var sampled = sequence.Sampler.Sample(_context.NativeHandle, sequence.BatchIndex);
         sequence.BatchIndex = -1;
         if (sampled is not { } token)

@@ -70,17 +70,25 @@ internal sealed partial class InferenceEngine : IWorkerEngine
     /// Queues a prompt. The returned channel yields deltas and one Finished event per choice, then
     /// completes; cancelling <paramref name="cancellationToken"/> frees the request's slots at the next step.
     /// Waiting requests take free slots fairly between <paramref name="requester"/>s (see <see cref="FairQueue{T}"/>).
+    /// A request taken over from a lost worker brings the output it had <paramref name="delivered"/> (one choice).
     /// </summary>
-    public ChannelReader<GenerationEvent> Submit(LLamaToken[] prompt, SamplingSettings settings, CancellationToken cancellationToken, Requester? requester = null)
+    public ChannelReader<GenerationEvent> Submit(
+        LLamaToken[] prompt, SamplingSettings settings, CancellationToken cancellationToken, Requester? requester = null, LLamaToken[]? delivered = null)
     {
         if (_stopping || _draining)
         {
             throw ServingException.WorkerStopped(_name);
         }
 
-        if (prompt.Length + 1 > _options.ContextSize)
+        delivered ??= [];
+        if (prompt.Length + delivered.Length + 1 > _options.ContextSize)
         {
-            throw ServingException.ContextLengthExceeded(prompt.Length, _options.ContextSize);
+            throw ServingException.ContextLengthExceeded(prompt.Length + delivered.Length, _options.ContextSize);
+        }
+
+        if (delivered.Length > 0 && settings.N != 1)
+        {
+            throw new ServingException(400, "invalid_value", "Only a request with one choice can be continued.", "n");
         }
 
         Request.Validate(settings, _slots.Length, _model);
@@ -92,7 +100,7 @@ internal sealed partial class InferenceEngine : IWorkerEngine
 
         var who = requester ?? Requester.Anonymous;
         _lastAsked[who.User] = Environment.TickCount64;
-        var request = new Request(prompt, settings, _model, who);
+        var request = new Request(prompt, delivered, settings, _model, who);
         Interlocked.Increment(ref _unread);
         var counted = 1;
         void Closed()

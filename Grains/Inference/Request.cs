@@ -17,14 +17,14 @@ internal sealed class Request
     private int _open;
     private volatile bool _cancelled;
 
-    public Request(LLamaToken[] prompt, SamplingSettings settings, LoadedModel model, Requester who)
+    public Request(LLamaToken[] prompt, LLamaToken[] delivered, SamplingSettings settings, LoadedModel model, Requester who)
     {
         Who = who;
         Choices = new Sequence[settings.N];
         _open = settings.N;
         for (var choice = 0; choice < settings.N; choice++)
         {
-            Choices[choice] = new Sequence(this, choice, prompt, settings, model);
+            Choices[choice] = new Sequence(this, choice, prompt, delivered, settings, model);
         }
     }
 

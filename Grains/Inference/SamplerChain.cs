@@ -44,7 +44,7 @@ internal static class SamplerChain
         }
 
         chain.AddTemperature(settings.Temperature);
-        chain.AddDistributionSampler(seed);
+        chain.AddCustom(new PositionalDistribution(seed));
         return chain;
     }
 }

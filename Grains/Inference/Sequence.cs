@@ -15,17 +15,22 @@ internal sealed class Sequence : IDisposable
     private readonly ReasoningSplitter? _reasoning;
     private readonly ThoughtTracker _thought;
     private readonly ToolCallParser? _tools;
+    private readonly LLamaToken[] _delivered;
+    private readonly List<int> _tokens = [];
     private List<TokenLogprob>? _logprobs;
+    private bool _replaying;
     private long _promptStarted;
     private long _promptDone;
     private long _firstToken;
     private int _reasoningTokens;
 
-    public Sequence(Request request, int choice, LLamaToken[] prompt, SamplingSettings settings, LoadedModel model)
+    /// <param name="delivered">Output a lost worker already delivered (in-flight migration): evaluated after the prompt, then replayed.</param>
+    public Sequence(Request request, int choice, LLamaToken[] prompt, LLamaToken[] delivered, SamplingSettings settings, LoadedModel model)
     {
         _request = request;
         Choice = choice;
-        Prompt = prompt;
+        Prompt = delivered.Length == 0 ? prompt : [.. prompt, .. delivered];
+        _delivered = delivered;
         Settings = settings;
         _decoder = new StreamingTokenDecoder(System.Text.Encoding.UTF8, model.Weights.NativeHandle);
         _stops = new StopMatcher(settings.Stop);
@@ -37,6 +42,7 @@ internal sealed class Sequence : IDisposable
 
     public int Choice { get; }
 
+    /// <summary>What the sequence evaluates before it samples: the prompt, then any delivered output it continues.</summary>
     public LLamaToken[] Prompt { get; }
 
     public SamplingSettings Settings { get; }
@@ -106,16 +112,44 @@ internal sealed class Sequence : IDisposable
     /// <summary>Adds a sampled token's text; returns true when a stop string ended the sequence.</summary>
     public bool Accept(LLamaToken token)
     {
-        Count(token);
         if (Sampler.Logprob is { } logprob)
         {
             (_logprobs ??= []).Add(logprob);
         }
 
-        _decoder.Add(token);
-        var text = _stops.Push(_decoder.Read());
-        Emit(text);
-        return _stops.Stopped;
+        return Take(token);
+    }
+
+    /// <summary>
+    /// Once the prompt is evaluated, runs the output a lost worker delivered through the sampler and the
+    /// text filters, sending nothing (the client has it), so that the next token continues exactly where
+    /// the client is. Returns how the answer ended if it already had.
+    /// </summary>
+    public FinishReason? ReplayDelivered()
+    {
+        if (_delivered.Length == 0 || Generated > 0)
+        {
+            return null;
+        }
+
+        _replaying = true;
+        try
+        {
+            foreach (var token in _delivered)
+            {
+                Sampler.Replay(token);
+                if (Take(token))
+                {
+                    return FinishReason.Stop;
+                }
+            }
+
+            return Generated >= Settings.MaxTokens ? FinishReason.Length : null;
+        }
+        finally
+        {
+            _replaying = false;
+        }
     }
 
     /// <summary>Counts a token that ends generation without adding text (end-of-generation).</summary>
@@ -139,7 +173,7 @@ internal sealed class Sequence : IDisposable
         _request.Write(new GenerationEvent(GenerationEventKind.Finished, Summary: new GenerationSummary
         {
             FinishReason = reason,
-            PromptTokens = Prompt.Length,
+            PromptTokens = Prompt.Length - _delivered.Length,
             PromptEvaluated = Prefilled - Reused,
             PromptMs = _promptStarted == 0 ? 0 : Stopwatch.GetElapsedTime(_promptStarted, promptDone).TotalMilliseconds,
             CompletionTokens = Generated,
@@ -155,6 +189,15 @@ internal sealed class Sequence : IDisposable
 
     public void Dispose() => Sampler.Dispose();
 
+    private bool Take(LLamaToken token)
+    {
+        Count(token);
+        _tokens.Add((int)token);
+        _decoder.Add(token);
+        Emit(_stops.Push(_decoder.Read()));
+        return _stops.Stopped;
+    }
+
     private void Count(LLamaToken token)
     {
         if (Generated++ == 0)
@@ -169,7 +212,7 @@ internal sealed class Sequence : IDisposable
     }
 
     // The one text path: stop matcher, then reasoning split, then tool calls out of the content, then out
-    // with the logprobs of the tokens so far.
+    // with the logprobs and ids of the tokens since the last event (text held back keeps its tokens back too).
     private void Emit(string text, bool flush = false)
     {
         var (content, reasoning) = _reasoning is null ? (text, "") : _reasoning.Push(text);
@@ -193,13 +236,19 @@ internal sealed class Sequence : IDisposable
 
         if (content.Length > 0 || reasoning.Length > 0 || calls is { Count: > 0 } || (flush && _logprobs is { Count: > 0 }))
         {
-            _request.Write(new GenerationEvent(GenerationEventKind.Delta, content, reasoning)
+            if (!_replaying)
             {
-                Choice = Choice,
-                Logprobs = _logprobs,
-                ToolCalls = calls is { Count: > 0 } ? calls : null,
-            });
+                _request.Write(new GenerationEvent(GenerationEventKind.Delta, content, reasoning)
+                {
+                    Choice = Choice,
+                    Logprobs = _logprobs,
+                    ToolCalls = calls is { Count: > 0 } ? calls : null,
+                    Tokens = [.. _tokens],
+                });
+            }
+
             _logprobs = null;
+            _tokens.Clear();
         }
     }
 }

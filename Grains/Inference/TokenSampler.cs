@@ -40,6 +40,17 @@ internal sealed class TokenSampler : IDisposable
         return token;
     }
 
+    /// <summary>Advances the chain and the grammar over a token another worker sampled (a taken-over request's delivered output).</summary>
+    public void Replay(LLamaToken token)
+    {
+        if (_grammar is not null && _grammar.EngagesAt(token))
+        {
+            _grammar.Accept(token);
+        }
+
+        _chain.Accept(token);
+    }
+
     public void Dispose()
     {
         _chain.Dispose();

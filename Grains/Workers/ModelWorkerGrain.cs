@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Threading.Channels;
 using LLama.Native;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
@@ -74,11 +75,12 @@ internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<Model
         var echoed = new bool[request.N];
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var span = EngineTracing.StartGenerate(Key, prompt.Tokens.Length);
-        var output = engine.Submit(prompt.Tokens, settings, abandon.Token, new Requester(request.User, request.Key, request.Weight));
+        var output = engine.Submit(prompt.Tokens, settings, abandon.Token, new Requester(request.User, request.Key, request.Weight),
+            [.. request.Continuation.Select(token => (LLamaToken)token)]);
         try
         {
             yield return new GenerationEvent(GenerationEventKind.Accepted, PromptTokens: prompt.Tokens.Length);
-            await foreach (var update in output.ReadAllAsync(CancellationToken.None))
+            await foreach (var update in WithHeartbeats(output))
             {
                 if (update.Summary is { } summary)
                 {
@@ -100,6 +102,38 @@ internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<Model
         {
             // Runs when the caller stops enumerating early too: the sequence's slot is freed at the next step.
             abandon.Cancel();
+        }
+    }
+
+    /// <summary>How often a stream with nothing new says it is alive: the gateway takes a silent one for a lost worker.</summary>
+    internal static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromMilliseconds(250);
+
+    // The engine's events, and a heartbeat whenever none came for a period (queued, evaluating a long prompt).
+    private static async IAsyncEnumerable<GenerationEvent> WithHeartbeats(ChannelReader<GenerationEvent> output)
+    {
+        while (true)
+        {
+            var ready = output.WaitToReadAsync();
+            if (!ready.IsCompleted)
+            {
+                var waiting = ready.AsTask();
+                while (await Task.WhenAny(waiting, Task.Delay(HeartbeatPeriod)) != waiting)
+                {
+                    yield return GenerationEvent.Heartbeat;
+                }
+
+                ready = new ValueTask<bool>(waiting);
+            }
+
+            if (!await ready)
+            {
+                yield break;
+            }
+
+            while (output.TryRead(out var update))
+            {
+                yield return update;
+            }
         }
     }
 

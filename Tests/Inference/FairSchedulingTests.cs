@@ -76,9 +76,14 @@ public sealed class FairSchedulingTests
         Task Track(string name, Requester who) =>
             Collect(engine.Submit(prompt, settings, CancellationToken.None, who)).ContinueWith(_ => { lock (finished) { finished.Add(name); } }, TaskScheduler.Default);
 
+        // A request holds the slot until everyone has queued, so the admissions are the queue's choice alone.
+        using var hold = new CancellationTokenSource();
+        var holder = engine.Submit(prompt, settings with { MaxTokens = int.MaxValue, IgnoreEos = true }, hold.Token, new Requester("holder", "k0", 1));
+        await holder.WaitToReadAsync();
         var heavy = Enumerable.Range(0, 20).Select(i => Track($"heavy-{i}", new Requester("heavy", "k1", 1))).ToList();
         var light = Track("light", new Requester("light", "k2", 1));
-        await Task.WhenAll([.. heavy, light]);
+        await hold.CancelAsync();
+        await Task.WhenAll([.. heavy, light, Collect(holder)]);
 
         // With one slot requests run one after another: the order they finish in is the order they were admitted.
         Assert.InRange(finished.IndexOf("light"), 0, 2);

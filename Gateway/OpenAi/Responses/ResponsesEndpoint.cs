@@ -49,7 +49,7 @@ internal static class ResponsesEndpoint
 
             frame = new ResponseFrame(StoredResponseKeys.NewId(), DateTimeOffset.UtcNow.ToUnixTimeSeconds(), request.Model);
             store = await ResponseStore.OpenAsync(grains, http.Grant().User, frame, request);
-            generation = await runner.StartAsync(request.Model, store.Generation, null, frame.Id, request.Stream, aborted);
+            generation = await runner.StartAsync(request.Model, store.Generation, null, frame.Id, aborted);
         }
         catch (Exception error) when (!aborted.IsCancellationRequested)
         {
@@ -65,7 +65,7 @@ internal static class ResponsesEndpoint
         try
         {
             ResponseObject? response = null;
-            await runner.CollectAsync(generation, 1, async answer => response = await store.CompleteAsync(answer));
+            await GenerationRunner.CollectAsync(generation, 1, async answer => response = await store.CompleteAsync(answer));
             return Results.Json(response!, OpenAiJsonContext.Default.ResponseObject);
         }
         catch (Exception error) when (error is not OperationCanceledException)

@@ -37,7 +37,7 @@ internal sealed class ResponsesSseResult(ResponseFrame frame, ResponsesRequest r
             var (_, body, _) = OpenAiErrors.Map(error);
             return WriteAsync(new ResponseStreamEvent("response.failed", 0) { Response = ResponseAnswer.Failed(frame, request, body.Error.Code ?? body.Error.Type, body.Error.Message) });
         },
-        () => Failover.DisposeQuietlyAsync(events));
+        () => events.DisposeAsync().AsTask());
 
     private async Task WriteAsync()
     {
