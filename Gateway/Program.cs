@@ -18,6 +18,7 @@ builder.AddVergeOperations();
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseVergeAuthentication();
 app.MapVergeOperations();
 app.MapOpenAiApi();
 app.MapAnthropicApi();

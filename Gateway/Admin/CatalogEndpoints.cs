@@ -7,16 +7,16 @@ namespace Verge.Orleans.Gateway.Admin;
 /// <summary>Models, assistants and workers (admins only): what is created here serves through <c>/v1</c> at once.</summary>
 internal static class CatalogEndpoints
 {
-    public static async Task<IResult> ListModelsAsync(HttpContext http, IGrainFactory grains) =>
-        AdminGuard.RequireAdmin(http) ?? Results.Ok(await Catalog(grains).ListModelsAsync());
+    public static async Task<IResult> ListModelsAsync(IGrainFactory grains) =>
+        Results.Ok(await Catalog(grains).ListModelsAsync());
 
-    public static async Task<IResult> GetModelAsync(HttpContext http, IGrainFactory grains, string model) =>
-        AdminGuard.RequireAdmin(http) ?? Results.Ok(await Catalog(grains).GetModelAsync(model) ?? throw ServingException.NotFound($"Model '{model}'"));
+    public static async Task<IResult> GetModelAsync(IGrainFactory grains, string model) =>
+        Results.Ok(await Catalog(grains).GetModelAsync(model) ?? throw ServingException.NotFound($"Model '{model}'"));
 
     /// <summary>Registers a model (and its same-named assistant) and starts it: download, load, online.</summary>
-    public static async Task<IResult> CreateModelAsync(HttpContext http, IGrainFactory grains, ModelSpec body)
+    public static async Task<IResult> CreateModelAsync(IGrainFactory grains, ModelSpec body)
     {
-        if ((AdminGuard.RequireAdmin(http) ?? Validate(body)) is { } refused)
+        if (Validate(body) is { } refused)
         {
             return refused;
         }
@@ -27,9 +27,9 @@ internal static class CatalogEndpoints
     }
 
     /// <summary>Changes a model: its workers stop and start again with the new configuration (unless it is stopped).</summary>
-    public static async Task<IResult> UpdateModelAsync(HttpContext http, IGrainFactory grains, string model, ModelSpec body)
+    public static async Task<IResult> UpdateModelAsync(IGrainFactory grains, string model, ModelSpec body)
     {
-        if ((AdminGuard.RequireAdmin(http) ?? Validate(body with { Name = model })) is { } refused)
+        if (Validate(body with { Name = model }) is { } refused)
         {
             return refused;
         }
@@ -39,83 +39,63 @@ internal static class CatalogEndpoints
         return Results.Ok(updated);
     }
 
-    public static async Task<IResult> DeleteModelAsync(HttpContext http, IGrainFactory grains, string model)
+    public static async Task<IResult> DeleteModelAsync(IGrainFactory grains, string model)
     {
-        if (AdminGuard.RequireAdmin(http) is { } refused)
-        {
-            return refused;
-        }
-
         await Catalog(grains).DeleteModelAsync(model);
         await grains.GetGrain<IModelGrain>(model).ReconfigureAsync();
         return Results.NoContent();
     }
 
     /// <summary>State, reason, download progress and worker count of a model.</summary>
-    public static Task<IResult> GetModelStatusAsync(HttpContext http, IGrainFactory grains, string model) =>
-        ModelActionAsync(http, grains, model, m => m.GetStatusAsync());
+    public static Task<IResult> GetModelStatusAsync(IGrainFactory grains, string model) =>
+        ModelActionAsync(grains, model, m => m.GetStatusAsync());
 
-    public static Task<IResult> StartModelAsync(HttpContext http, IGrainFactory grains, string model) =>
-        ModelActionAsync(http, grains, model, m => m.StartAsync());
+    public static Task<IResult> StartModelAsync(IGrainFactory grains, string model) =>
+        ModelActionAsync(grains, model, m => m.StartAsync());
 
-    public static Task<IResult> StopModelAsync(HttpContext http, IGrainFactory grains, string model) =>
-        ModelActionAsync(http, grains, model, m => m.StopAsync());
+    public static Task<IResult> StopModelAsync(IGrainFactory grains, string model) =>
+        ModelActionAsync(grains, model, m => m.StopAsync());
 
-    public static Task<IResult> RestartModelAsync(HttpContext http, IGrainFactory grains, string model) =>
-        ModelActionAsync(http, grains, model, m => m.RestartAsync());
+    public static Task<IResult> RestartModelAsync(IGrainFactory grains, string model) =>
+        ModelActionAsync(grains, model, m => m.RestartAsync());
 
-    private static async Task<IResult> ModelActionAsync(HttpContext http, IGrainFactory grains, string model, Func<IModelGrain, Task<ModelStatus>> action)
+    private static async Task<IResult> ModelActionAsync(IGrainFactory grains, string model, Func<IModelGrain, Task<ModelStatus>> action)
     {
-        if (AdminGuard.RequireAdmin(http) is { } refused)
-        {
-            return refused;
-        }
-
         _ = await Catalog(grains).GetModelAsync(model) ?? throw ServingException.NotFound($"Model '{model}'");
         return Results.Ok(await action(grains.GetGrain<IModelGrain>(model)));
     }
 
-    public static async Task<IResult> ListAssistantsAsync(HttpContext http, IGrainFactory grains) =>
-        AdminGuard.RequireAdmin(http) ?? Results.Ok(await Catalog(grains).ListAssistantsAsync());
+    public static async Task<IResult> ListAssistantsAsync(IGrainFactory grains) =>
+        Results.Ok(await Catalog(grains).ListAssistantsAsync());
 
-    public static async Task<IResult> GetAssistantAsync(HttpContext http, IGrainFactory grains, string assistant) =>
-        AdminGuard.RequireAdmin(http) ?? Results.Ok(await Catalog(grains).GetAssistantAsync(assistant) ?? throw ServingException.NotFound($"Assistant '{assistant}'"));
+    public static async Task<IResult> GetAssistantAsync(IGrainFactory grains, string assistant) =>
+        Results.Ok(await Catalog(grains).GetAssistantAsync(assistant) ?? throw ServingException.NotFound($"Assistant '{assistant}'"));
 
-    public static async Task<IResult> CreateAssistantAsync(HttpContext http, IGrainFactory grains, AssistantSpec body) =>
-        AdminGuard.RequireAdmin(http) ?? Validate(body)
+    public static async Task<IResult> CreateAssistantAsync(IGrainFactory grains, AssistantSpec body) =>
+        Validate(body)
             ?? Results.Created($"/api/v1/assistants/{Uri.EscapeDataString(body.Name)}", await Catalog(grains).CreateAssistantAsync(body));
 
-    public static async Task<IResult> UpdateAssistantAsync(HttpContext http, IGrainFactory grains, string assistant, AssistantSpec body) =>
-        AdminGuard.RequireAdmin(http) ?? Validate(body with { Name = assistant })
+    public static async Task<IResult> UpdateAssistantAsync(IGrainFactory grains, string assistant, AssistantSpec body) =>
+        Validate(body with { Name = assistant })
             ?? Results.Ok(await Catalog(grains).UpdateAssistantAsync(body with { Name = assistant }));
 
-    public static async Task<IResult> DeleteAssistantAsync(HttpContext http, IGrainFactory grains, string assistant)
+    public static async Task<IResult> DeleteAssistantAsync(IGrainFactory grains, string assistant)
     {
-        if (AdminGuard.RequireAdmin(http) is { } refused)
-        {
-            return refused;
-        }
-
         await Catalog(grains).DeleteAssistantAsync(assistant);
         return Results.NoContent();
     }
 
     /// <summary>"View Workers": every model worker with its silo, slots, queue and engine counters.</summary>
-    public static async Task<IResult> ListWorkersAsync(HttpContext http, IGrainFactory grains)
+    public static async Task<IResult> ListWorkersAsync(IGrainFactory grains)
     {
-        if (AdminGuard.RequireAdmin(http) is { } refused)
-        {
-            return refused;
-        }
-
         var models = await Catalog(grains).ListModelsAsync();
         var workers = await Task.WhenAll(models.Select(m => grains.GetGrain<IModelGrain>(m.Name).GetWorkersAsync()));
         return Results.Ok(workers.SelectMany(w => w));
     }
 
     /// <summary>"View Workers", the other half: the gateways (AI-Helper Workers) that reported within 30 s.</summary>
-    public static async Task<IResult> ListGatewaysAsync(HttpContext http, IGrainFactory grains) =>
-        AdminGuard.RequireAdmin(http) ?? Results.Ok(await grains.GetGrain<IGatewayDirectoryGrain>(0).ListAsync());
+    public static async Task<IResult> ListGatewaysAsync(IGrainFactory grains) =>
+        Results.Ok(await grains.GetGrain<IGatewayDirectoryGrain>(0).ListAsync());
 
     private static ICatalogGrain Catalog(IGrainFactory grains) => grains.GetGrain<ICatalogGrain>(0);
 
