@@ -13,17 +13,12 @@ internal static class UsersEndpoints
 
     public static async Task<IResult> CreateAsync(IGrainFactory grains, UserRequest body)
     {
-        if (string.IsNullOrWhiteSpace(body.Name))
+        if (UserRules.ValidateNew(body) is { Count: > 0 } errors)
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["name"] = ["A user needs a name."] });
+            return Results.ValidationProblem(errors);
         }
 
-        if (Validate(body) is { } invalid)
-        {
-            return invalid;
-        }
-
-        var user = await grains.GetGrain<IUserGrain>(body.Name).CreateAsync(ToSpec(body, body.Name));
+        var user = await grains.GetGrain<IUserGrain>(body.Name!).CreateAsync(UserRules.ToSpec(body, body.Name!));
         return Results.Created($"/api/v1/users/{Uri.EscapeDataString(user.Name)}", user);
     }
 
@@ -33,7 +28,7 @@ internal static class UsersEndpoints
             : throw ServingException.NotFound($"User '{user}'"));
 
     public static async Task<IResult> UpdateAsync(IGrainFactory grains, string user, UserRequest body) =>
-        Validate(body) ?? Results.Ok(await grains.GetGrain<IUserGrain>(user).UpdateAsync(ToSpec(body, user)));
+        Validate(body) ?? Results.Ok(await grains.GetGrain<IUserGrain>(user).UpdateAsync(UserRules.ToSpec(body, user)));
 
     public static async Task<IResult> DeleteAsync(IGrainFactory grains, string user)
     {
@@ -51,13 +46,13 @@ internal static class UsersEndpoints
             return refused;
         }
 
-        var created = await grains.GetGrain<IUserGrain>(user).CreateKeyAsync(ToSettings(body));
+        var created = await grains.GetGrain<IUserGrain>(user).CreateKeyAsync(KeyRules.ToSettings(body));
         return Results.Created($"/api/v1/users/{Uri.EscapeDataString(user)}/keys/{created.Key.Id}", KeyResponse.From(created.Key, created.Token));
     }
 
     public static async Task<IResult> UpdateKeyAsync(IGrainFactory grains, string user, string key, KeyRequest body) =>
         Validate(body)
-            ?? Results.Ok(KeyResponse.From(await grains.GetGrain<IUserGrain>(user).UpdateKeyAsync(key, ToSettings(body))));
+            ?? Results.Ok(KeyResponse.From(await grains.GetGrain<IUserGrain>(user).UpdateKeyAsync(key, KeyRules.ToSettings(body))));
 
     public static async Task<IResult> DeleteKeyAsync(IGrainFactory grains, string user, string key)
     {
@@ -65,50 +60,7 @@ internal static class UsersEndpoints
         return Results.NoContent();
     }
 
-    private static IResult? Validate(KeyRequest body)
-    {
-        var errors = IpRules.Validate(body.IpAllowList ?? [], body.IpDenyList ?? []);
-        LimitsValidator.Validate(body.Limits, errors);
-        if (string.IsNullOrWhiteSpace(body.Name))
-        {
-            errors["name"] = ["A key needs a name."];
-        }
+    private static IResult? Validate(KeyRequest body) => KeyRules.Validate(body) is { Count: > 0 } errors ? Results.ValidationProblem(errors) : null;
 
-        if (body.ExpirationType == ExpirationType.SetDate && body.Expires is null)
-        {
-            errors["expires"] = ["'Set Date' keys need an expiry date."];
-        }
-
-        return errors.Count == 0 ? null : Results.ValidationProblem(errors);
-    }
-
-    private static IResult? Validate(UserRequest body)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (body.Weight is not (>= 0.01 and <= 100))
-        {
-            errors["weight"] = ["A user's weight is from 0.01 to 100 (1 is everyone's default)."];
-        }
-
-        LimitsValidator.Validate(body.Limits, errors);
-        return errors.Count == 0 ? null : Results.ValidationProblem(errors);
-    }
-
-    private static UserSpec ToSpec(UserRequest body, string name) => new()
-    {
-        Name = name, Type = body.Type, Admin = body.Admin, Enabled = body.Enabled, AllowedAssistants = body.AllowedAssistants, Weight = body.Weight,
-        Limits = LimitsValidator.ToLimits(body.Limits),
-    };
-
-    private static ApiKeySettings ToSettings(KeyRequest body) => new()
-    {
-        Name = body.Name!,
-        Description = body.Description,
-        ExpirationType = body.ExpirationType,
-        Expires = body.ExpirationType == ExpirationType.SetDate ? body.Expires : null,
-        IpAllowList = body.IpAllowList ?? [],
-        IpDenyList = body.IpDenyList ?? [],
-        AllowedAssistants = body.AllowedAssistants,
-        Limits = LimitsValidator.ToLimits(body.Limits),
-    };
+    private static IResult? Validate(UserRequest body) => UserRules.Validate(body) is { Count: > 0 } errors ? Results.ValidationProblem(errors) : null;
 }

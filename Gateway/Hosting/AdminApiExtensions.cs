@@ -20,6 +20,7 @@ public static class AdminApiExtensions
         builder.AddVergeAuthentication();
         builder.Services.TryAddKeyedSingleton<TimeProvider>(LimitKeys.Clock, (services, _) => services.GetRequiredService<TimeProvider>());
         builder.Services.AddSingleton<LimitGate>();
+        builder.Services.AddSingleton<CatalogCommands>();
         builder.Services.AddSingleton<UsageMetrics>();
         builder.Services.AddHostedService<AdminBootstrapper>();
         builder.Services.AddProblemDetails();

@@ -12,4 +12,8 @@ internal sealed record Generation(
     IAsyncEnumerator<GenerationEvent> Events,
     SessionRecording? Session,
     Func<Task<IAsyncEnumerator<GenerationEvent>>> Restart,
-    int PromptTokens = 0);
+    int PromptTokens = 0)
+{
+    /// <summary>The generation's hold on its user's and key's limits; an HTTP response releases it itself.</summary>
+    public IAsyncDisposable? Lease { get; init; }
+}
