@@ -14,6 +14,7 @@ else
 builder.AddVergeIdentity();
 builder.AddOpenAiApi();
 builder.AddVergeOperations();
+builder.AddVergeConsole();
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -23,6 +24,7 @@ app.MapVergeOperations();
 app.MapOpenAiApi();
 app.MapAnthropicApi();
 app.MapAdminApi();
+app.MapVergeConsole();
 app.Run();
 
 /// <summary>Entry point, visible to the tests' WebApplicationFactory.</summary>
