@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor.Services;
 using Verge.Orleans.Gateway.WebConsole;
 using Verge.Orleans.Gateway.WebConsole.Chat;
@@ -11,6 +12,7 @@ public static class ConsoleExtensions
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddScoped<AuthenticationStateProvider, KeyRevalidation>();
         builder.Services.AddMudServices();
         builder.Services.AddScoped<ConsoleCaller>();
         builder.Services.AddSingleton<ConsoleChat>();

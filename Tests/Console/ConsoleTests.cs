@@ -94,6 +94,23 @@ public sealed class ConsoleTests(ConsoleFixture console)
     }
 
     [Fact]
+    public async Task RevokingTheKeyEndsAnOpenConsole()
+    {
+        var user = "user-" + Guid.NewGuid().ToString("N")[..8];
+        var admin = console.Api();
+        await admin.PostAsJsonAsync("/api/v1/users", new { name = user });
+        var created = await (await admin.PostAsJsonAsync($"/api/v1/users/{user}/keys", new { name = "own" })).Content.ReadFromJsonAsync<JsonElement>();
+        var page = await console.SignInAsync(created.GetProperty("key").GetString()!);
+        await page.GotoAsync("/sessions");
+        await Expect(page.Locator("#sessions")).ToBeVisibleAsync();
+
+        await admin.DeleteAsync($"/api/v1/users/{user}/keys/{created.GetProperty("id").GetString()}");
+
+        await page.WaitForURLAsync(url => url.Contains("/signin", StringComparison.Ordinal));
+        await Expect(page.Locator("#key")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task AnUnknownKeyDoesNotSignIn()
     {
         var context = await console.Browser.NewContextAsync(new() { BaseURL = console.Address.ToString() });
