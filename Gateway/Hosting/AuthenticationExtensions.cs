@@ -26,10 +26,12 @@ public static class AuthenticationExtensions
                 .AddRequirements(new AdminRequirement()))
             .AddPolicy(VergePolicies.SelfOrAdmin, policy => policy.AddAuthenticationSchemes(VergeSchemes.ApiKey).RequireAuthenticatedUser()
                 .AddRequirements(new SelfOrAdminRequirement(SelfOrAdminRequirement.OwnKeys)))
+            .AddPolicy(VergePolicies.Dashboard, policy => policy.AddAuthenticationSchemes(VergeSchemes.ApiKey, VergeSchemes.Console).RequireAuthenticatedUser()
+                .AddRequirements(new AdminRequirement()))
             .AddPolicy(VergePolicies.ConsoleUser, policy => policy.AddAuthenticationSchemes(VergeSchemes.Console).RequireAuthenticatedUser())
             .AddPolicy(VergePolicies.ConsoleAdmin, policy => policy.AddAuthenticationSchemes(VergeSchemes.Console).RequireAuthenticatedUser()
                 .AddRequirements(new AdminRequirement()));
-        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenAsProblem>();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, RefusalResponses>();
         builder.Services.AddAntiforgery();
 
         // One application name on every gateway, or each would encrypt for itself alone.

@@ -36,7 +36,8 @@ internal sealed class ApiKeyAuthenticationHandler(
         await refusal.ExecuteAsync(Context);
     }
 
-    private sealed class KeyRefused(int status) : Exception(status == 403 ? "The key refuses this address." : "No valid key.")
+    /// <summary>Why a key was refused: 401 (missing, unknown, revoked, expired) or 403 (not from this address).</summary>
+    internal sealed class KeyRefused(int status) : Exception(status == 403 ? "The key refuses this address." : "No valid key.")
     {
         public int Status { get; } = status;
     }

@@ -12,6 +12,9 @@ public static class VergePolicies
     /// <summary>An API key of an administrator, or of the user named by the route's or query's <c>user</c>.</summary>
     public const string SelfOrAdmin = "self-or-admin";
 
+    /// <summary>An administrator, by API key or console sign-in: the Orleans Dashboard.</summary>
+    public const string Dashboard = "dashboard";
+
     /// <summary>A console sign-in.</summary>
     public const string ConsoleUser = "console-user";
 
