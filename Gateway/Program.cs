@@ -14,14 +14,17 @@ else
 builder.AddVergeIdentity();
 builder.AddOpenAiApi();
 builder.AddVergeOperations();
+builder.AddVergeConsole();
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseVergeAuthentication();
 app.MapVergeOperations();
 app.MapOpenAiApi();
 app.MapAnthropicApi();
 app.MapAdminApi();
+app.MapVergeConsole();
 app.Run();
 
 /// <summary>Entry point, visible to the tests' WebApplicationFactory.</summary>

@@ -7,153 +7,80 @@ namespace Verge.Orleans.Gateway.Admin;
 /// <summary>Models, assistants and workers (admins only): what is created here serves through <c>/v1</c> at once.</summary>
 internal static class CatalogEndpoints
 {
-    public static async Task<IResult> ListModelsAsync(HttpContext http, IGrainFactory grains) =>
-        AdminGuard.RequireAdmin(http) ?? Results.Ok(await Catalog(grains).ListModelsAsync());
+    public static async Task<IResult> ListModelsAsync(IGrainFactory grains) =>
+        Results.Ok(await Catalog(grains).ListModelsAsync());
 
-    public static async Task<IResult> GetModelAsync(HttpContext http, IGrainFactory grains, string model) =>
-        AdminGuard.RequireAdmin(http) ?? Results.Ok(await Catalog(grains).GetModelAsync(model) ?? throw ServingException.NotFound($"Model '{model}'"));
+    public static async Task<IResult> GetModelAsync(IGrainFactory grains, string model) =>
+        Results.Ok(await Catalog(grains).GetModelAsync(model) ?? throw ServingException.NotFound($"Model '{model}'"));
 
     /// <summary>Registers a model (and its same-named assistant) and starts it: download, load, online.</summary>
-    public static async Task<IResult> CreateModelAsync(HttpContext http, IGrainFactory grains, ModelSpec body)
+    public static async Task<IResult> CreateModelAsync(CatalogCommands commands, ModelSpec body)
     {
-        if ((AdminGuard.RequireAdmin(http) ?? Validate(body)) is { } refused)
+        if (Validate(body) is { } refused)
         {
             return refused;
         }
 
-        var created = await Catalog(grains).CreateModelAsync(body);
-        await grains.GetGrain<IModelGrain>(created.Name).StartAsync();
+        var created = await commands.CreateModelAsync(body);
         return Results.Created($"/api/v1/models/{Uri.EscapeDataString(created.Name)}", created);
     }
 
     /// <summary>Changes a model: its workers stop and start again with the new configuration (unless it is stopped).</summary>
-    public static async Task<IResult> UpdateModelAsync(HttpContext http, IGrainFactory grains, string model, ModelSpec body)
+    public static async Task<IResult> UpdateModelAsync(CatalogCommands commands, string model, ModelSpec body) =>
+        Validate(body with { Name = model }) ?? Results.Ok(await commands.UpdateModelAsync(body with { Name = model }));
+
+    public static async Task<IResult> DeleteModelAsync(CatalogCommands commands, string model)
     {
-        if ((AdminGuard.RequireAdmin(http) ?? Validate(body with { Name = model })) is { } refused)
-        {
-            return refused;
-        }
-
-        var updated = await Catalog(grains).UpdateModelAsync(body with { Name = model });
-        await grains.GetGrain<IModelGrain>(model).ReconfigureAsync();
-        return Results.Ok(updated);
-    }
-
-    public static async Task<IResult> DeleteModelAsync(HttpContext http, IGrainFactory grains, string model)
-    {
-        if (AdminGuard.RequireAdmin(http) is { } refused)
-        {
-            return refused;
-        }
-
-        await Catalog(grains).DeleteModelAsync(model);
-        await grains.GetGrain<IModelGrain>(model).ReconfigureAsync();
+        await commands.DeleteModelAsync(model);
         return Results.NoContent();
     }
 
     /// <summary>State, reason, download progress and worker count of a model.</summary>
-    public static Task<IResult> GetModelStatusAsync(HttpContext http, IGrainFactory grains, string model) =>
-        ModelActionAsync(http, grains, model, m => m.GetStatusAsync());
+    public static Task<IResult> GetModelStatusAsync(CatalogCommands commands, string model) =>
+        ModelActionAsync(commands, model, m => m.GetStatusAsync());
 
-    public static Task<IResult> StartModelAsync(HttpContext http, IGrainFactory grains, string model) =>
-        ModelActionAsync(http, grains, model, m => m.StartAsync());
+    public static Task<IResult> StartModelAsync(CatalogCommands commands, string model) =>
+        ModelActionAsync(commands, model, m => m.StartAsync());
 
-    public static Task<IResult> StopModelAsync(HttpContext http, IGrainFactory grains, string model) =>
-        ModelActionAsync(http, grains, model, m => m.StopAsync());
+    public static Task<IResult> StopModelAsync(CatalogCommands commands, string model) =>
+        ModelActionAsync(commands, model, m => m.StopAsync());
 
-    public static Task<IResult> RestartModelAsync(HttpContext http, IGrainFactory grains, string model) =>
-        ModelActionAsync(http, grains, model, m => m.RestartAsync());
+    public static Task<IResult> RestartModelAsync(CatalogCommands commands, string model) =>
+        ModelActionAsync(commands, model, m => m.RestartAsync());
 
-    private static async Task<IResult> ModelActionAsync(HttpContext http, IGrainFactory grains, string model, Func<IModelGrain, Task<ModelStatus>> action)
-    {
-        if (AdminGuard.RequireAdmin(http) is { } refused)
-        {
-            return refused;
-        }
+    private static async Task<IResult> ModelActionAsync(CatalogCommands commands, string model, Func<IModelGrain, Task<ModelStatus>> action) =>
+        Results.Ok(await commands.ModelActionAsync(model, action));
 
-        _ = await Catalog(grains).GetModelAsync(model) ?? throw ServingException.NotFound($"Model '{model}'");
-        return Results.Ok(await action(grains.GetGrain<IModelGrain>(model)));
-    }
+    public static async Task<IResult> ListAssistantsAsync(IGrainFactory grains) =>
+        Results.Ok(await Catalog(grains).ListAssistantsAsync());
 
-    public static async Task<IResult> ListAssistantsAsync(HttpContext http, IGrainFactory grains) =>
-        AdminGuard.RequireAdmin(http) ?? Results.Ok(await Catalog(grains).ListAssistantsAsync());
+    public static async Task<IResult> GetAssistantAsync(IGrainFactory grains, string assistant) =>
+        Results.Ok(await Catalog(grains).GetAssistantAsync(assistant) ?? throw ServingException.NotFound($"Assistant '{assistant}'"));
 
-    public static async Task<IResult> GetAssistantAsync(HttpContext http, IGrainFactory grains, string assistant) =>
-        AdminGuard.RequireAdmin(http) ?? Results.Ok(await Catalog(grains).GetAssistantAsync(assistant) ?? throw ServingException.NotFound($"Assistant '{assistant}'"));
-
-    public static async Task<IResult> CreateAssistantAsync(HttpContext http, IGrainFactory grains, AssistantSpec body) =>
-        AdminGuard.RequireAdmin(http) ?? Validate(body)
+    public static async Task<IResult> CreateAssistantAsync(IGrainFactory grains, AssistantSpec body) =>
+        Validate(body)
             ?? Results.Created($"/api/v1/assistants/{Uri.EscapeDataString(body.Name)}", await Catalog(grains).CreateAssistantAsync(body));
 
-    public static async Task<IResult> UpdateAssistantAsync(HttpContext http, IGrainFactory grains, string assistant, AssistantSpec body) =>
-        AdminGuard.RequireAdmin(http) ?? Validate(body with { Name = assistant })
+    public static async Task<IResult> UpdateAssistantAsync(IGrainFactory grains, string assistant, AssistantSpec body) =>
+        Validate(body with { Name = assistant })
             ?? Results.Ok(await Catalog(grains).UpdateAssistantAsync(body with { Name = assistant }));
 
-    public static async Task<IResult> DeleteAssistantAsync(HttpContext http, IGrainFactory grains, string assistant)
+    public static async Task<IResult> DeleteAssistantAsync(IGrainFactory grains, string assistant)
     {
-        if (AdminGuard.RequireAdmin(http) is { } refused)
-        {
-            return refused;
-        }
-
         await Catalog(grains).DeleteAssistantAsync(assistant);
         return Results.NoContent();
     }
 
     /// <summary>"View Workers": every model worker with its silo, slots, queue and engine counters.</summary>
-    public static async Task<IResult> ListWorkersAsync(HttpContext http, IGrainFactory grains)
-    {
-        if (AdminGuard.RequireAdmin(http) is { } refused)
-        {
-            return refused;
-        }
-
-        var models = await Catalog(grains).ListModelsAsync();
-        var workers = await Task.WhenAll(models.Select(m => grains.GetGrain<IModelGrain>(m.Name).GetWorkersAsync()));
-        return Results.Ok(workers.SelectMany(w => w));
-    }
+    public static async Task<IResult> ListWorkersAsync(CatalogCommands commands) => Results.Ok(await commands.ListWorkersAsync());
 
     /// <summary>"View Workers", the other half: the gateways (AI-Helper Workers) that reported within 30 s.</summary>
-    public static async Task<IResult> ListGatewaysAsync(HttpContext http, IGrainFactory grains) =>
-        AdminGuard.RequireAdmin(http) ?? Results.Ok(await grains.GetGrain<IGatewayDirectoryGrain>(0).ListAsync());
+    public static async Task<IResult> ListGatewaysAsync(IGrainFactory grains) =>
+        Results.Ok(await grains.GetGrain<IGatewayDirectoryGrain>(0).ListAsync());
 
     private static ICatalogGrain Catalog(IGrainFactory grains) => grains.GetGrain<ICatalogGrain>(0);
 
-    private static IResult? Validate(ModelSpec model)
-    {
-        var errors = new Dictionary<string, string[]>();
-        Check(errors, "name", !string.IsNullOrWhiteSpace(model.Name), "A model needs a name.");
-        Check(errors, "path", !string.IsNullOrWhiteSpace(model.Path) || model.Url is not null, "A model needs the path of its GGUF file, or a url to download it from.");
-        Check(errors, "url", model.Url is null || (Uri.TryCreate(model.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"), "The url must be an absolute http(s) address.");
-        Check(errors, "sha256", model.Sha256 is null || (model.Sha256.Length == 64 && model.Sha256.All(char.IsAsciiHexDigit)), "sha256 must be 64 hexadecimal digits.");
-        Check(errors, "maxWorkers", model.MaxWorkers is >= 1 and <= 64, "Max Workers must be between 1 and 64.");
-        Check(errors, "parallel", model.Parallel is >= 1 and <= 256, "Parallel must be between 1 and 256.");
-        Check(errors, "contextSize", model.ContextSize >= 16, "Context Size must be at least 16 tokens.");
-        Check(errors, "cores", model.Cores >= 1, "Cores must be at least 1.");
-        Check(errors, "maxQueue", model.MaxQueue >= 0, "Max queue cannot be negative.");
-        Check(errors, "pooling", model.Pooling is null || (model.Embedding && ModelSpec.PoolingTypes.Contains(model.Pooling)),
-            model.Embedding ? "pooling must be mean, cls or last (or absent: the model file's own)." : "pooling applies to embedding models only (\"embedding\": true).");
-        Check(errors, "promptCacheMiB", model.PromptCacheMiB >= 0, "Prompt Cache MiB cannot be negative.");
-        Check(errors, "minWorkers", model.MinWorkers >= 0 && model.MinWorkers <= Math.Max(1, model.MaxWorkers), "Min Workers must be between 0 and Max Workers.");
-        return errors.Count == 0 ? null : Results.ValidationProblem(errors);
-    }
+    private static IResult? Validate(ModelSpec model) => CatalogRules.Validate(model) is { Count: > 0 } errors ? Results.ValidationProblem(errors) : null;
 
-    private static IResult? Validate(AssistantSpec assistant)
-    {
-        var errors = new Dictionary<string, string[]>();
-        Check(errors, "name", !string.IsNullOrWhiteSpace(assistant.Name), "An assistant needs a name.");
-        Check(errors, "model", !string.IsNullOrWhiteSpace(assistant.Model), "An assistant needs a model.");
-        Check(errors, "temperature", assistant.Temperature is null or (>= 0 and <= 1), "Temperature must be between 0.0 and 1.0.");
-        Check(errors, "maxTokens", assistant.MaxTokens >= 0, "Max Tokens cannot be negative (0 means no limit).");
-        Check(errors, "contextScore", assistant.ContextScore is >= 0 and <= 100, "Context Score must be between 0 and 100.");
-        return errors.Count == 0 ? null : Results.ValidationProblem(errors);
-    }
-
-    private static void Check(Dictionary<string, string[]> errors, string field, bool valid, string message)
-    {
-        if (!valid)
-        {
-            errors[field] = [message];
-        }
-    }
+    private static IResult? Validate(AssistantSpec assistant) => CatalogRules.Validate(assistant) is { Count: > 0 } errors ? Results.ValidationProblem(errors) : null;
 }

@@ -8,6 +8,8 @@ namespace Verge.Orleans.Gateway.Admin;
 /// <summary><c>GET /api/v1/usage</c>: admins see everyone's usage, other users only their own.</summary>
 internal static class UsageEndpoints
 {
+    public const string OthersRefused = "You may see only your own usage.";
+
     private const int DefaultDays = 30;
     private const int MaxDays = 366;
 
@@ -30,11 +32,6 @@ internal static class UsageEndpoints
         }
 
         var grant = http.Grant();
-        if (!grant.Admin && user is not null && user != grant.User)
-        {
-            return Results.Problem(statusCode: 403, title: "Forbidden", detail: "You may see only your own usage.");
-        }
-
         IEnumerable<string> users = grant.Admin
             ? user is not null ? [user] : (await grains.GetGrain<IUserDirectoryGrain>(0).ListAsync()).Select(u => u.Name)
             : [grant.User];

@@ -8,122 +8,59 @@ namespace Verge.Orleans.Gateway.Admin;
 /// <summary>Users and their keys. Admins manage everyone; a normal user may read itself and manage its own keys.</summary>
 internal static class UsersEndpoints
 {
-    public static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains) =>
-        AdminGuard.RequireAdmin(http) ?? Results.Ok(await grains.GetGrain<IUserDirectoryGrain>(0).ListAsync());
+    public static async Task<IResult> ListAsync(IGrainFactory grains) =>
+        Results.Ok(await grains.GetGrain<IUserDirectoryGrain>(0).ListAsync());
 
-    public static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains, UserRequest body)
+    public static async Task<IResult> CreateAsync(IGrainFactory grains, UserRequest body)
     {
-        if (AdminGuard.RequireAdmin(http) is { } refused)
+        if (UserRules.ValidateNew(body) is { Count: > 0 } errors)
         {
-            return refused;
+            return Results.ValidationProblem(errors);
         }
 
-        if (string.IsNullOrWhiteSpace(body.Name))
-        {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["name"] = ["A user needs a name."] });
-        }
-
-        if (Validate(body) is { } invalid)
-        {
-            return invalid;
-        }
-
-        var user = await grains.GetGrain<IUserGrain>(body.Name).CreateAsync(ToSpec(body, body.Name));
+        var user = await grains.GetGrain<IUserGrain>(body.Name!).CreateAsync(UserRules.ToSpec(body, body.Name!));
         return Results.Created($"/api/v1/users/{Uri.EscapeDataString(user.Name)}", user);
     }
 
-    public static async Task<IResult> GetAsync(HttpContext http, IGrainFactory grains, string user) =>
-        AdminGuard.RequireSelfOrAdmin(http, user) ?? (await grains.GetGrain<IUserGrain>(user).GetAsync() is { } found
+    public static async Task<IResult> GetAsync(IGrainFactory grains, string user) =>
+        (await grains.GetGrain<IUserGrain>(user).GetAsync() is { } found
             ? Results.Ok(found)
             : throw ServingException.NotFound($"User '{user}'"));
 
-    public static async Task<IResult> UpdateAsync(HttpContext http, IGrainFactory grains, string user, UserRequest body) =>
-        AdminGuard.RequireAdmin(http) ?? Validate(body) ?? Results.Ok(await grains.GetGrain<IUserGrain>(user).UpdateAsync(ToSpec(body, user)));
+    public static async Task<IResult> UpdateAsync(IGrainFactory grains, string user, UserRequest body) =>
+        Validate(body) ?? Results.Ok(await grains.GetGrain<IUserGrain>(user).UpdateAsync(UserRules.ToSpec(body, user)));
 
-    public static async Task<IResult> DeleteAsync(HttpContext http, IGrainFactory grains, string user)
+    public static async Task<IResult> DeleteAsync(IGrainFactory grains, string user)
     {
-        if (AdminGuard.RequireAdmin(http) is { } refused)
-        {
-            return refused;
-        }
-
         await grains.GetGrain<IUserGrain>(user).DeleteAsync();
         return Results.NoContent();
     }
 
-    public static async Task<IResult> ListKeysAsync(HttpContext http, IGrainFactory grains, string user) =>
-        AdminGuard.RequireSelfOrAdmin(http, user) ?? Results.Ok((await grains.GetGrain<IUserGrain>(user).ListKeysAsync()).Select(k => KeyResponse.From(k)));
+    public static async Task<IResult> ListKeysAsync(IGrainFactory grains, string user) =>
+        Results.Ok((await grains.GetGrain<IUserGrain>(user).ListKeysAsync()).Select(k => KeyResponse.From(k)));
 
-    public static async Task<IResult> CreateKeyAsync(HttpContext http, IGrainFactory grains, string user, KeyRequest body)
+    public static async Task<IResult> CreateKeyAsync(IGrainFactory grains, string user, KeyRequest body)
     {
-        if ((AdminGuard.RequireSelfOrAdmin(http, user) ?? Validate(body)) is { } refused)
+        if (Validate(body) is { } refused)
         {
             return refused;
         }
 
-        var created = await grains.GetGrain<IUserGrain>(user).CreateKeyAsync(ToSettings(body));
+        var created = await grains.GetGrain<IUserGrain>(user).CreateKeyAsync(KeyRules.ToSettings(body));
         return Results.Created($"/api/v1/users/{Uri.EscapeDataString(user)}/keys/{created.Key.Id}", KeyResponse.From(created.Key, created.Token));
     }
 
-    public static async Task<IResult> UpdateKeyAsync(HttpContext http, IGrainFactory grains, string user, string key, KeyRequest body) =>
-        AdminGuard.RequireSelfOrAdmin(http, user) ?? Validate(body)
-            ?? Results.Ok(KeyResponse.From(await grains.GetGrain<IUserGrain>(user).UpdateKeyAsync(key, ToSettings(body))));
+    public static async Task<IResult> UpdateKeyAsync(IGrainFactory grains, string user, string key, KeyRequest body) =>
+        Validate(body)
+            ?? Results.Ok(KeyResponse.From(await grains.GetGrain<IUserGrain>(user).UpdateKeyAsync(key, KeyRules.ToSettings(body))));
 
-    public static async Task<IResult> DeleteKeyAsync(HttpContext http, IGrainFactory grains, string user, string key)
+    public static async Task<IResult> DeleteKeyAsync(IGrainFactory grains, string user, string key)
     {
-        if (AdminGuard.RequireSelfOrAdmin(http, user) is { } refused)
-        {
-            return refused;
-        }
-
         await grains.GetGrain<IUserGrain>(user).DeleteKeyAsync(key);
         return Results.NoContent();
     }
 
-    private static IResult? Validate(KeyRequest body)
-    {
-        var errors = IpRules.Validate(body.IpAllowList ?? [], body.IpDenyList ?? []);
-        LimitsValidator.Validate(body.Limits, errors);
-        if (string.IsNullOrWhiteSpace(body.Name))
-        {
-            errors["name"] = ["A key needs a name."];
-        }
+    private static IResult? Validate(KeyRequest body) => KeyRules.Validate(body) is { Count: > 0 } errors ? Results.ValidationProblem(errors) : null;
 
-        if (body.ExpirationType == ExpirationType.SetDate && body.Expires is null)
-        {
-            errors["expires"] = ["'Set Date' keys need an expiry date."];
-        }
-
-        return errors.Count == 0 ? null : Results.ValidationProblem(errors);
-    }
-
-    private static IResult? Validate(UserRequest body)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (body.Weight is not (>= 0.01 and <= 100))
-        {
-            errors["weight"] = ["A user's weight is from 0.01 to 100 (1 is everyone's default)."];
-        }
-
-        LimitsValidator.Validate(body.Limits, errors);
-        return errors.Count == 0 ? null : Results.ValidationProblem(errors);
-    }
-
-    private static UserSpec ToSpec(UserRequest body, string name) => new()
-    {
-        Name = name, Type = body.Type, Admin = body.Admin, Enabled = body.Enabled, AllowedAssistants = body.AllowedAssistants, Weight = body.Weight,
-        Limits = LimitsValidator.ToLimits(body.Limits),
-    };
-
-    private static ApiKeySettings ToSettings(KeyRequest body) => new()
-    {
-        Name = body.Name!,
-        Description = body.Description,
-        ExpirationType = body.ExpirationType,
-        Expires = body.ExpirationType == ExpirationType.SetDate ? body.Expires : null,
-        IpAllowList = body.IpAllowList ?? [],
-        IpDenyList = body.IpDenyList ?? [],
-        AllowedAssistants = body.AllowedAssistants,
-        Limits = LimitsValidator.ToLimits(body.Limits),
-    };
+    private static IResult? Validate(UserRequest body) => UserRules.Validate(body) is { Count: > 0 } errors ? Results.ValidationProblem(errors) : null;
 }

@@ -18,8 +18,10 @@ public static class AdminApiExtensions
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ApiKeyAuthenticator>();
+        builder.AddVergeAuthentication();
         builder.Services.TryAddKeyedSingleton<TimeProvider>(LimitKeys.Clock, (services, _) => services.GetRequiredService<TimeProvider>());
         builder.Services.AddSingleton<LimitGate>();
+        builder.Services.AddSingleton<CatalogCommands>();
         builder.Services.AddSingleton<UsageMetrics>();
         builder.Services.AddHostedService<AdminBootstrapper>();
         builder.Services.AddProblemDetails();
@@ -30,34 +32,38 @@ public static class AdminApiExtensions
     /// <summary>The admin REST API under <c>/api/v1</c>: JSON in and out, ProblemDetails errors.</summary>
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1").AddEndpointFilter<ApiKeyFilter>().AddEndpointFilter(MapErrorsAsync);
-        api.MapGet("/users", UsersEndpoints.ListAsync);
-        api.MapPost("/users", UsersEndpoints.CreateAsync);
-        api.MapGet("/users/{user}", UsersEndpoints.GetAsync);
-        api.MapPut("/users/{user}", UsersEndpoints.UpdateAsync);
-        api.MapDelete("/users/{user}", UsersEndpoints.DeleteAsync);
-        api.MapGet("/users/{user}/keys", UsersEndpoints.ListKeysAsync);
-        api.MapPost("/users/{user}/keys", UsersEndpoints.CreateKeyAsync);
-        api.MapPut("/users/{user}/keys/{key}", UsersEndpoints.UpdateKeyAsync);
-        api.MapDelete("/users/{user}/keys/{key}", UsersEndpoints.DeleteKeyAsync);
-        api.MapSessions();
-        api.MapGet("/usage", UsageEndpoints.ListAsync);
-        api.MapGet("/models", CatalogEndpoints.ListModelsAsync);
-        api.MapPost("/models", CatalogEndpoints.CreateModelAsync);
-        api.MapGet("/models/{model}", CatalogEndpoints.GetModelAsync);
-        api.MapPut("/models/{model}", CatalogEndpoints.UpdateModelAsync);
-        api.MapDelete("/models/{model}", CatalogEndpoints.DeleteModelAsync);
-        api.MapGet("/models/{model}/status", CatalogEndpoints.GetModelStatusAsync);
-        api.MapPost("/models/{model}/start", CatalogEndpoints.StartModelAsync);
-        api.MapPost("/models/{model}/stop", CatalogEndpoints.StopModelAsync);
-        api.MapPost("/models/{model}/restart", CatalogEndpoints.RestartModelAsync);
-        api.MapGet("/assistants", CatalogEndpoints.ListAssistantsAsync);
-        api.MapPost("/assistants", CatalogEndpoints.CreateAssistantAsync);
-        api.MapGet("/assistants/{assistant}", CatalogEndpoints.GetAssistantAsync);
-        api.MapPut("/assistants/{assistant}", CatalogEndpoints.UpdateAssistantAsync);
-        api.MapDelete("/assistants/{assistant}", CatalogEndpoints.DeleteAssistantAsync);
-        api.MapGet("/workers", CatalogEndpoints.ListWorkersAsync);
-        api.MapGet("/gateways", CatalogEndpoints.ListGatewaysAsync);
+        var api = endpoints.MapGroup("/api/v1").RequireAuthorization(VergePolicies.User).AddEndpointFilter(MapErrorsAsync);
+        var own = api.MapGroup("").RequireAuthorization(VergePolicies.SelfOrAdmin);
+        own.MapGet("/users/{user}", UsersEndpoints.GetAsync);
+        own.MapGet("/users/{user}/keys", UsersEndpoints.ListKeysAsync);
+        own.MapPost("/users/{user}/keys", UsersEndpoints.CreateKeyAsync);
+        own.MapPut("/users/{user}/keys/{key}", UsersEndpoints.UpdateKeyAsync);
+        own.MapDelete("/users/{user}/keys/{key}", UsersEndpoints.DeleteKeyAsync);
+        own.MapSessions();
+        api.MapGet("/usage", UsageEndpoints.ListAsync)
+            .RequireAuthorization(policy => policy.AddAuthenticationSchemes(VergeSchemes.ApiKey).AddRequirements(new SelfOrAdminRequirement(UsageEndpoints.OthersRefused)));
+
+        var admin = api.MapGroup("").RequireAuthorization(VergePolicies.Admin);
+        admin.MapGet("/users", UsersEndpoints.ListAsync);
+        admin.MapPost("/users", UsersEndpoints.CreateAsync);
+        admin.MapPut("/users/{user}", UsersEndpoints.UpdateAsync);
+        admin.MapDelete("/users/{user}", UsersEndpoints.DeleteAsync);
+        admin.MapGet("/models", CatalogEndpoints.ListModelsAsync);
+        admin.MapPost("/models", CatalogEndpoints.CreateModelAsync);
+        admin.MapGet("/models/{model}", CatalogEndpoints.GetModelAsync);
+        admin.MapPut("/models/{model}", CatalogEndpoints.UpdateModelAsync);
+        admin.MapDelete("/models/{model}", CatalogEndpoints.DeleteModelAsync);
+        admin.MapGet("/models/{model}/status", CatalogEndpoints.GetModelStatusAsync);
+        admin.MapPost("/models/{model}/start", CatalogEndpoints.StartModelAsync);
+        admin.MapPost("/models/{model}/stop", CatalogEndpoints.StopModelAsync);
+        admin.MapPost("/models/{model}/restart", CatalogEndpoints.RestartModelAsync);
+        admin.MapGet("/assistants", CatalogEndpoints.ListAssistantsAsync);
+        admin.MapPost("/assistants", CatalogEndpoints.CreateAssistantAsync);
+        admin.MapGet("/assistants/{assistant}", CatalogEndpoints.GetAssistantAsync);
+        admin.MapPut("/assistants/{assistant}", CatalogEndpoints.UpdateAssistantAsync);
+        admin.MapDelete("/assistants/{assistant}", CatalogEndpoints.DeleteAssistantAsync);
+        admin.MapGet("/workers", CatalogEndpoints.ListWorkersAsync);
+        admin.MapGet("/gateways", CatalogEndpoints.ListGatewaysAsync);
         return endpoints;
     }
 

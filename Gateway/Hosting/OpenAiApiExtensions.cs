@@ -10,7 +10,7 @@ public static class OpenAiApiExtensions
     /// <summary>The OpenAI-compatible surface under <c>/v1</c>.</summary>
     public static IEndpointRouteBuilder MapOpenAiApi(this IEndpointRouteBuilder endpoints)
     {
-        var v1 = endpoints.MapGroup("/v1").AddEndpointFilter<ApiKeyFilter>();
+        var v1 = endpoints.MapGroup("/v1").RequireAuthorization(VergePolicies.User);
         v1.MapGet("/models", ModelsEndpoint.ListAsync);
         v1.MapGet("/models/{id}", ModelsEndpoint.GetAsync);
         v1.MapPost("/chat/completions", ChatCompletionsEndpoint.HandleAsync);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Orleans.Dashboard;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Verge.Orleans.Gateway.Identity;
 using Verge.Orleans.Gateway.Operations;
 using Verge.Orleans.Silo.Hosting;
 
@@ -18,7 +19,6 @@ public static class OperationsExtensions
         builder.Services.AddSingleton<GatewayHeartbeat>();
         builder.Services.AddHostedService(services => services.GetRequiredService<GatewayHeartbeat>());
         builder.Services.AddSingleton<ServingMetrics>();
-        builder.Services.AddDataProtection(); // the dashboard's sign-in cookie
         builder.Services.AddHostedService<ClusterGauges>();
         builder.AddVergeTelemetry(TraceHttp)
             .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter());
@@ -41,7 +41,7 @@ public static class OperationsExtensions
         endpoints.MapPrometheusScrapingEndpoint("/metrics");
         endpoints.MapGet(DashboardEndpoints.Prefix + "/login", DashboardEndpoints.LoginForm);
         endpoints.MapPost(DashboardEndpoints.Prefix + "/login", DashboardEndpoints.LoginAsync);
-        endpoints.MapOrleansDashboard(DashboardEndpoints.Prefix).AddEndpointFilter(DashboardEndpoints.RequireAdminAsync);
+        endpoints.MapOrleansDashboard(DashboardEndpoints.Prefix).WithMetadata(DashboardRoute.Instance).RequireAuthorization(VergePolicies.Dashboard);
         return endpoints;
     }
 }

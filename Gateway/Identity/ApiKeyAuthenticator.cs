@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using Microsoft.Net.Http.Headers;
 using Verge.Orleans.Grains.Abstractions.Grains;
 using Verge.Orleans.Grains.Abstractions.Identity;
@@ -19,19 +20,21 @@ internal sealed class ApiKeyAuthenticator(IGrainFactory grains, TimeProvider tim
 
     private readonly ConcurrentDictionary<string, (ApiKeyGrant Grant, DateTimeOffset Verified)> _cache = new();
 
-    public async Task<(ApiKeyGrant? Grant, int Status)> AuthenticateAsync(HttpContext http)
-    {
-        var token = TokenOf(http.Request);
-        var id = token is null ? null : ApiKeyToken.IdOf(token);
-        if (id is null)
-        {
-            return (null, 401);
-        }
+    /// <summary>The key the request carries, verified; status 401 without a valid key, 403 from an address the key refuses.</summary>
+    public Task<(ApiKeyGrant? Grant, int Status)> AuthenticateAsync(HttpContext http) =>
+        AuthenticateAsync(TokenOf(http.Request), http.Connection.RemoteIpAddress, http.RequestAborted);
 
-        var hash = ApiKeyToken.Hash(token!);
+    public Task<(ApiKeyGrant? Grant, int Status)> AuthenticateAsync(string? token, IPAddress? ip, CancellationToken cancellation)
+    {
+        var id = token is null ? null : ApiKeyToken.IdOf(token);
+        return id is null ? Task.FromResult<(ApiKeyGrant?, int)>((null, 401)) : VerifyAsync(id, ApiKeyToken.Hash(token!), ip, cancellation);
+    }
+
+    /// <summary>Verifies a key known by its id and the hash of its token (what a console cookie keeps).</summary>
+    public async Task<(ApiKeyGrant? Grant, int Status)> VerifyAsync(string id, byte[] hash, IPAddress? ip, CancellationToken cancellation)
+    {
         var cacheKey = Convert.ToBase64String(hash);
         var now = time.GetUtcNow();
-        var ip = http.Connection.RemoteIpAddress;
         ApiKeyGrant? grant;
         if (_cache.TryGetValue(cacheKey, out var cached) && now - cached.Verified < CacheLifetime)
         {
@@ -40,7 +43,7 @@ internal sealed class ApiKeyAuthenticator(IGrainFactory grains, TimeProvider tim
         else
         {
             var key = grains.GetGrain<IApiKeyGrain>(id);
-            grant = await SiloLoss.Retry.ExecuteAsync(async _ => await key.VerifyAsync(hash, ip?.ToString()), http.RequestAborted);
+            grant = await SiloLoss.Retry.ExecuteAsync(async _ => await key.VerifyAsync(hash, ip?.ToString()), cancellation);
             if (grant is null)
             {
                 _cache.TryRemove(cacheKey, out _);
@@ -57,6 +60,10 @@ internal sealed class ApiKeyAuthenticator(IGrainFactory grains, TimeProvider tim
 
         return IpRules.Permits(ip, grant.IpAllowList, grant.IpDenyList) ? (grant, 200) : (null, 403);
     }
+
+    /// <summary>Whether the request carries a key at all (as a bearer token or <c>x-api-key</c>).</summary>
+    public static bool Carries(HttpRequest request) =>
+        request.Headers.ContainsKey(HeaderNames.Authorization) || request.Headers.ContainsKey(ApiKeyHeader);
 
     /// <summary>
     /// The key as <c>Authorization: Bearer</c> (OpenAI's clients) or <c>x-api-key</c> (Anthropic's);

@@ -15,10 +15,11 @@ internal sealed class LimitGate(
     IGrainFactory grains, UsageMetrics metrics, [FromKeyedServices(LimitKeys.Clock)] TimeProvider time, ILogger<LimitGate> logger)
 {
     /// <summary>
-    /// Writes the rate-limit headers, then either returns the admission (released when the response
-    /// ends, or earlier when the answer is complete) or throws a 429 <see cref="ServingException"/>.
+    /// Writes the rate-limit headers on <paramref name="response"/>, then either returns the admission
+    /// (released when the response ends, or earlier when the answer is complete; without a response, when
+    /// the caller disposes it) or throws a 429 <see cref="ServingException"/>.
     /// </summary>
-    public async Task<Admission> AdmitAsync(HttpContext http, ApiKeyGrant grant, string assistant, CancellationToken aborted)
+    public async Task<Admission> AdmitAsync(HttpResponse? response, ApiKeyGrant grant, string assistant, CancellationToken aborted)
     {
         var lease = Guid.NewGuid().ToString("N");
         var limiters = new[]
@@ -27,7 +28,11 @@ internal sealed class LimitGate(
             (Grain: grains.GetGrain<ILimiterGrain>(LimitKeys.KeyLimiter(grant.KeyId)), Limits: grant.KeyLimits),
         };
         var decisions = await Task.WhenAll(limiters.Select(l => SiloLoss.Retry.ExecuteAsync(async _ => await l.Grain.AcquireAsync(lease, l.Limits), aborted).AsTask()));
-        RateLimitHeaders.Write(http.Response, decisions);
+        if (response is not null)
+        {
+            RateLimitHeaders.Write(response, decisions);
+        }
+
         if (decisions.Where(d => !d.Admitted).MaxBy(d => d.RetryAfter) is { } refusal)
         {
             // The limiter that admitted takes its count back: a refused request uses no quota anywhere.
@@ -39,7 +44,7 @@ internal sealed class LimitGate(
         }
 
         var admission = new Admission(grains, limiters[0].Grain, limiters[1].Grain, lease, grant, assistant, metrics, time, logger);
-        http.Response.RegisterForDisposeAsync(admission);
+        response?.RegisterForDisposeAsync(admission);
         return admission;
     }
 }

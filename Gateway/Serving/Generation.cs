@@ -11,4 +11,8 @@ namespace Verge.Orleans.Gateway.Serving;
 internal sealed record Generation(
     IAsyncEnumerator<GenerationEvent> Events,
     SessionRecording? Session,
-    int PromptTokens = 0);
+    int PromptTokens = 0)
+{
+    /// <summary>The generation's hold on its user's and key's limits; an HTTP response releases it itself.</summary>
+    public IAsyncDisposable? Lease { get; init; }
+}

@@ -30,18 +30,31 @@ internal sealed class GenerationRunner(
     /// Everything that refuses the request (unknown assistant, prompt too long, capacity) throws here,
     /// before any token.
     /// </summary>
-    public async Task<Generation> StartAsync(
+    public Task<Generation> StartAsync(
+        string assistant, GenerationRequest request, SessionRequest? session, string requestId, CancellationToken aborted) =>
+        StartAsync(http.HttpContext?.Features.Get<ApiKeyGrant>(), http.HttpContext?.Response, Route, assistant, request, session, requestId, aborted);
+
+    /// <summary>
+    /// The console's way in: a streamed generation for <paramref name="grant"/>'s user, under the same limits
+    /// and metrics as the APIs'. Dispose the generation's <see cref="Generation.Lease"/> when the answer ends.
+    /// </summary>
+    public Task<Generation> StartAsync(
+        ApiKeyGrant grant, string assistant, GenerationRequest request, SessionRequest? session, string requestId, CancellationToken aborted) =>
+        StartAsync(grant, response: null, ConsoleRoute, assistant, request, session, requestId, aborted);
+
+    private async Task<Generation> StartAsync(
+        ApiKeyGrant? grant, HttpResponse? response, string route,
         string assistant, GenerationRequest request, SessionRequest? session, string requestId, CancellationToken aborted)
     {
         var arrived = Stopwatch.GetTimestamp();
         Admission? admission = null;
-        if (http.HttpContext is { } context && context.Features.Get<ApiKeyGrant>() is { } grant)
+        if (grant is not null)
         {
             // Workers share their slots fairly between the users (and keys) whose requests wait.
             request = request with { User = grant.User, Key = grant.KeyId, Weight = grant.Weight };
 
             // Every generation of every API passes here, so limits and usage cover routes added later too.
-            admission = await limits.AdmitAsync(context, grant, assistant, aborted);
+            admission = await limits.AdmitAsync(response, grant, assistant, aborted);
         }
 
         if (session is not null)
@@ -62,8 +75,11 @@ internal sealed class GenerationRunner(
             }
 
             var events = new MigratingEvents(accepted.Events, accepted.Worker, request, ContinueAsync, migration.Value, logger, aborted);
-            var observed = metrics.Observe(events, new Served(assistant, Route), arrived, requestId);
-            return new Generation(admission?.Meter(observed, request.N) ?? observed, accepted.Session, accepted.PromptTokens);
+            var observed = metrics.Observe(events, new Served(assistant, route), arrived, requestId);
+            return new Generation(admission?.Meter(observed, request.N) ?? observed, accepted.Session, accepted.PromptTokens)
+            {
+                Lease = admission,
+            };
         }
         catch (Exception) when (admission is not null)
         {
@@ -85,6 +101,8 @@ internal sealed class GenerationRunner(
 
     /// <summary>Counts a request refused before it started, under its status.</summary>
     public void Refused(string assistant, int status) => metrics.Refused(assistant, status, Route);
+
+    private const string ConsoleRoute = "console";
 
     // The route pattern (a handful of values: /v1/chat/completions, /v1/messages, ...), never the raw path.
     private string Route => (http.HttpContext?.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "";
