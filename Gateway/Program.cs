@@ -18,7 +18,7 @@ builder.AddVergeConsole();
 
 var app = builder.Build();
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseV1Edge();
 app.UseVergeAuthentication();
 app.MapVergeOperations();
 app.MapOpenAiApi();

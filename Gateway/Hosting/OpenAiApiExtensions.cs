@@ -20,6 +20,17 @@ public static class OpenAiApiExtensions
         return endpoints;
     }
 
+    /// <summary>
+    /// The edge of <c>/v1</c> (see <see cref="V1Edge"/>): the body limit and API-shaped errors for statuses
+    /// set without a body; elsewhere such statuses get problem details.
+    /// </summary>
+    public static IApplicationBuilder UseV1Edge(this IApplicationBuilder app)
+    {
+        var maxBytes = app.ApplicationServices.GetRequiredService<IConfiguration>().GetValue(V1Edge.Setting, V1Edge.DefaultMaxBodyBytes);
+        app.UseStatusCodePages(V1Edge.WriteStatusAsync);
+        return app.Use(next => V1Edge.LimitBody(next, maxBytes));
+    }
+
     /// <summary>Request limits for <c>/v1</c>; failures that escape an endpoint still answer as OpenAI errors.</summary>
     public static IHostApplicationBuilder AddOpenAiApi(this IHostApplicationBuilder builder)
     {

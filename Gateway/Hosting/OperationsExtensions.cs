@@ -36,8 +36,9 @@ public static class OperationsExtensions
     /// </summary>
     public static IEndpointRouteBuilder MapVergeOperations(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready) });
+        HttpMethodMetadata probes = new(["GET", "HEAD"]); // anything else is a 405
+        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).WithMetadata(probes);
+        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready) }).WithMetadata(probes);
         endpoints.MapPrometheusScrapingEndpoint("/metrics");
         endpoints.MapGet(DashboardEndpoints.Prefix + "/login", DashboardEndpoints.LoginForm);
         endpoints.MapPost(DashboardEndpoints.Prefix + "/login", DashboardEndpoints.LoginAsync);

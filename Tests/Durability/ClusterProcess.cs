@@ -48,6 +48,13 @@ public sealed class ClusterProcess : IAsyncDisposable
     /// <summary><c>kill -9</c>: no goodbye to the cluster.</summary>
     public void Crash() => _process.Kill(entireProcessTree: true);
 
+    /// <summary><c>kill -STOP</c>: a hung host, its connections open and silent. Disposing kills it.</summary>
+    public void Pause()
+    {
+        using var stop = Process.Start("kill", ["-STOP", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        stop.WaitForExit();
+    }
+
     /// <summary>SIGTERM, as an orchestrator stops a container, then waits for the process to leave.</summary>
     public async Task StopAsync()
     {

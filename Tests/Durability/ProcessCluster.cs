@@ -82,12 +82,32 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
     /// <summary>The silo process that hosts the worker of <paramref name="model"/>, from the admin API's worker list.</summary>
     public async Task<ClusterProcess> SiloOfWorkerAsync(string model)
     {
-        using var client = Client();
-        var workers = await client.GetFromJsonAsync<JsonArray>("/api/v1/workers");
-        var silo = workers!.Single(w => (string?)w!["model"] == model)!["silo"]!.ToString();
+        var workers = await WorkersAsync();
+        var silo = workers.Single(w => (string?)w!["model"] == model)!["silo"]!.ToString();
         // A silo address reads like S127.0.0.1:PORT:GENERATION.
         var port = int.Parse(silo.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
         return SilosByPort[port];
+    }
+
+    /// <summary>Whether the worker of <paramref name="model"/> is generating something.</summary>
+    public async Task<bool> WorkerBusyAsync(string model)
+    {
+        var workers = await WorkersAsync();
+        return workers.Any(w => (string?)w!["model"] == model && (int)w["slotsBusy"]! > 0);
+    }
+
+    // The admin API's worker list; while a lost silo's workers are being replaced it may answer 503 for a moment.
+    private async Task<JsonArray> WorkersAsync()
+    {
+        using var client = Client();
+        JsonArray? workers = null;
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var response = await client.GetAsync("/api/v1/workers");
+            workers = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonArray>() : null;
+            return workers is not null;
+        }, "the worker list did not answer");
+        return workers!;
     }
 
     /// <summary>Stops every process gracefully (SIGTERM), gateways first.</summary>

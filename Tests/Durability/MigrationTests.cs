@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Verge.Orleans.Grains.ModelFiles;
+using Xunit.Abstractions;
+
+namespace Verge.Orleans.Tests.Durability;
+
+/// <summary>
+/// In-flight migration as an operator meets it: real processes on real PostgreSQL, a model slow enough to
+/// be caught mid-answer, and the silo of the worker generating it killed (<c>kill -9</c>) or hung
+/// (<c>kill -STOP</c>). The client gets the same greedy answer as without the fault, with no error frame.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class MigrationTests(PostgresServer postgres, ITestOutputHelper output)
+{
+    private const string Assistant = "slow";
+    private const int AnswerTokens = 1500;
+
+    private static readonly Lazy<string> SlowModel = new(() =>
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"verge-tests-{Environment.ProcessId}", "slow-random.gguf");
+        RandomModel.Write(path, new ModelShape(512, 8, 1536, 8, 2, 8000), GgufTensorType.Q8_0);
+        return path;
+    });
+
+    [Fact]
+    public async Task AnswersRunningOnAKilledSiloGoOnElsewhereUnchanged()
+    {
+        await using var cluster = await StartAsync(silos: 3);
+        var unfaulted = await StreamAsync(cluster, fault: null);
+
+        var streamed = await StreamAsync(cluster, fault: silo => silo.Crash());
+        var collected = await CollectAsync(cluster, fault: silo => silo.Crash());
+
+        Report("kill -9", unfaulted, streamed, cluster);
+        Assert.Equal((unfaulted.Text, "length", null), (streamed.Text, streamed.FinishReason, streamed.Error));
+        Assert.Equal(unfaulted.Text, collected);
+        Assert.Equal(2, Moves(cluster));
+    }
+
+    [Fact]
+    public async Task AnAnswerRunningOnAHungSiloGoesOnElsewhereUnchanged()
+    {
+        await using var cluster = await StartAsync(silos: 2);
+        var unfaulted = await StreamAsync(cluster, fault: null);
+
+        var streamed = await StreamAsync(cluster, fault: silo => silo.Pause());
+
+        Report("kill -STOP", unfaulted, streamed, cluster);
+        Assert.Equal((unfaulted.Text, "length", null), (streamed.Text, streamed.FinishReason, streamed.Error));
+        Assert.Equal(1, Moves(cluster));
+    }
+
+    // The gateway logs each answer it moves to another worker.
+    private static int Moves(ProcessCluster cluster) =>
+        cluster.Output.Split('\n').Count(line => line.Contains("the request goes on elsewhere", StringComparison.Ordinal));
+
+    private void Report(string fault, Streamed unfaulted, Streamed faulted, ProcessCluster cluster)
+    {
+        output.WriteLine($"{fault}: the answer took {faulted.Took.TotalSeconds:F2} s, unfaulted {unfaulted.Took.TotalSeconds:F2} s ({unfaulted.Text.Length} characters)");
+        output.WriteLine(string.Join('\n', cluster.Output.Split('\n').Where(line => line.Contains("goes on elsewhere", StringComparison.Ordinal))));
+    }
+
+    private async Task<ProcessCluster> StartAsync(int silos)
+    {
+        var cluster = new ProcessCluster(postgres.ConnectionString);
+        for (var i = 0; i < silos; i++)
+        {
+            cluster.StartSilo(gpu: true);
+        }
+
+        await cluster.StartGatewayAsync();
+        using var admin = cluster.Client();
+        Assert.True((await admin.PostAsJsonAsync("/api/v1/models", new { name = "slow-random", path = SlowModel.Value, parallel = 2, contextSize = 2048, cores = 1 })).IsSuccessStatusCode);
+        Assert.True((await admin.PostAsJsonAsync("/api/v1/assistants", new { name = Assistant, model = "slow-random" })).IsSuccessStatusCode);
+        await Eventually.HoldsAsync(async () => (await admin.PostAsJsonAsync("/v1/chat/completions", Request(stream: false, maxTokens: 1))).IsSuccessStatusCode,
+            "the slow model did not come online");
+        return cluster;
+    }
+
+    private static object Request(bool stream, int maxTokens = AnswerTokens) => new
+    {
+        model = Assistant,
+        stream,
+        temperature = 0,
+        max_tokens = maxTokens,
+        ignore_eos = true,
+        messages = new[] { new { role = "user", content = "Tell me a long story." } },
+    };
+
+    /// <summary>A streamed answer, read as a client reads it; <paramref name="fault"/> hits the worker's silo once it is generating.</summary>
+    private static async Task<Streamed> StreamAsync(ProcessCluster cluster, Action<ClusterProcess>? fault)
+    {
+        var victim = fault is null ? null : await cluster.SiloOfWorkerAsync("slow-random");
+        using var client = cluster.Client();
+        var total = Stopwatch.StartNew();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = JsonContent.Create(Request(stream: true)) };
+        var sending = client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        if (victim is not null)
+        {
+            await Eventually.HoldsAsync(() => cluster.WorkerBusyAsync("slow-random"), "the answer did not start");
+            fault!(victim);
+        }
+
+        using var response = await sending;
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var text = new System.Text.StringBuilder();
+        string? finish = null, error = null;
+        while (await reader.ReadLineAsync() is { } line && line != "data: [DONE]")
+        {
+            if (!line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var frame = JsonDocument.Parse(line[6..]).RootElement;
+            if (frame.TryGetProperty("error", out var failure))
+            {
+                error = failure.GetProperty("message").GetString();
+                continue;
+            }
+
+            if (frame.GetProperty("choices") is { ValueKind: JsonValueKind.Array } choices && choices.GetArrayLength() > 0)
+            {
+                var choice = choices[0];
+                if (choice.GetProperty("delta").TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String)
+                {
+                    text.Append(content.GetString());
+                }
+
+                if (choice.GetProperty("finish_reason").ValueKind == JsonValueKind.String)
+                {
+                    finish = choice.GetProperty("finish_reason").GetString();
+                }
+            }
+        }
+
+        return new Streamed(text.ToString(), finish, error, total.Elapsed);
+    }
+
+    /// <summary>A whole answer in one response; <paramref name="fault"/> hits the worker's silo once it is generating (it takes seconds).</summary>
+    private static async Task<string> CollectAsync(ProcessCluster cluster, Action<ClusterProcess> fault)
+    {
+        using var client = cluster.Client();
+        var silo = await cluster.SiloOfWorkerAsync("slow-random");
+        var answering = client.PostAsJsonAsync("/v1/chat/completions", Request(stream: false));
+        await Eventually.HoldsAsync(() => cluster.WorkerBusyAsync("slow-random"), "the answer did not start");
+        fault(silo);
+        using var response = await answering;
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()!;
+    }
+
+    private sealed record Streamed(string Text, string? FinishReason, string? Error, TimeSpan Took);
+}
