@@ -22,7 +22,7 @@ internal sealed class ModelWorkers(string model, IGrainFactory grains, WorkerSil
     public int Running => _replicas.Values.Count(r => r.Serving);
 
     /// <summary>Whether <paramref name="worker"/> is one of the workers this model wants now (a moving one is not, until placed again).</summary>
-    public bool Wants(string worker) => _replicas.Values.Any(r => r.Key == worker && !r.Moving);
+    public bool Wants(string worker) => _replicas.Values.Any(r => r.Key == worker && (!r.Moving || r.Placing));
 
     public void Report(WorkerReport report)
     {
@@ -162,16 +162,19 @@ internal sealed class ModelWorkers(string model, IGrainFactory grains, WorkerSil
     // A failure leaves it moving (not routed to): the next round tries again.
     private async Task PlaceAgainAsync(Replica moving)
     {
+        moving.Placing = true; // admitted again: this call activates it, away from the other workers' silos
         try
         {
-            moving.Moving = false; // admitted again: this call activates it, away from the other workers' silos
             moving.Silo = (await SpreadingOut(() => Worker(moving.Key).StartAsync())).Silo;
-            moving.IdleSince = time.GetUtcNow();
+            (moving.Moving, moving.IdleSince) = (false, time.GetUtcNow());
         }
         catch (Exception error)
         {
-            moving.Moving = true;
             logger.LogWarning("Model {Model}: placing worker {Worker} again failed: {Error}", model, moving.Key, error.Message);
+        }
+        finally
+        {
+            moving.Placing = false;
         }
     }
 
@@ -209,7 +212,7 @@ internal sealed class ModelWorkers(string model, IGrainFactory grains, WorkerSil
     /// </summary>
     private async Task<WorkerStatus> SpreadingOut(Func<Task<WorkerStatus>> call)
     {
-        var occupied = string.Join(',', _replicas.Values.Where(r => !r.Moving).Select(r => r.Silo).Where(s => s.Length > 0));
+        var occupied = string.Join(',', _replicas.Values.Select(r => r.Silo).Where(s => s.Length > 0));
         RequestContext.Set(GpuPlacementDirector.AvoidSilosKey, occupied);
         try
         {
@@ -242,6 +245,9 @@ internal sealed class ModelWorkers(string model, IGrainFactory grains, WorkerSil
 
         /// <summary>Stopped to be placed again on another silo.</summary>
         public bool Moving { get; set; }
+
+        /// <summary>Moving, and being started again right now.</summary>
+        public bool Placing { get; set; }
 
         public bool Serving => Started && !Moving;
 
