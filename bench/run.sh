@@ -2,8 +2,9 @@
 # One command: write a Qwen2.5-0.5B-shaped Q8_0 random model and a 384-dimension embedding model, start
 # the gateway on loopback, compare HTTP with the in-process engine, measure 1/4/8 concurrent streams,
 # constrained generation, fairness, many conversations over few slots (the prompt cache), then embeddings
-# over HTTP against LLamaSharp's batch API. BENCH_SUITES="chat embeddings" picks suites;
-# BENCH_ONLY=conversations runs only the prompt cache figures of the chat suite.
+# over HTTP against LLamaSharp's batch API, and the same conversations over two workers (prefix routing).
+# BENCH_SUITES="chat embeddings" picks suites; BENCH_ONLY=conversations runs only the prompt cache figures
+# of the chat suite, BENCH_ONLY=routing only the two-worker routing figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${BENCH_DIR:-$(mktemp -d)}
@@ -28,6 +29,9 @@ dotnet Gateway/bin/Release/net10.0/linux-x64/Verge.Orleans.Gateway.dll \
   --Verge:Models:2:PromptCacheMiB "${BENCH_PROMPT_CACHE_MIB:-256}" \
   --Verge:Models:3:Name bench-embed --Verge:Models:3:Path "$embedding" --Verge:Models:3:Embedding true \
   --Verge:Models:3:Parallel 64 --Verge:Models:3:ContextSize 512 --Verge:Models:3:Cores "$(nproc)" \
+  --Verge:Models:4:Name bench4r --Verge:Models:4:Path "$model" --Verge:Models:4:Parallel 4 \
+  --Verge:Models:4:ContextSize 2048 --Verge:Models:4:Cores "$(nproc)" --Verge:Models:4:MaxQueue 64 \
+  --Verge:Models:4:MinWorkers 2 --Verge:Models:4:MaxWorkers 2 --Verge:Models:4:PromptCacheMiB "${BENCH_PROMPT_CACHE_MIB:-256}" \
   --Verge:Silo:SiloPort "${BENCH_SILO_PORT:-21111}" --Verge:Silo:GatewayPort "${BENCH_GATEWAY_PORT:-23000}" --Logging:LogLevel:Default Warning &
 gateway=$!
 trap 'kill $gateway 2>/dev/null; wait $gateway 2>/dev/null || true' EXIT
@@ -35,7 +39,7 @@ for _ in $(seq 1 100); do curl -sf -H "Authorization: Bearer $key" "http://127.0
 
 bench=bench/Bench/bin/Release/net10.0/linux-x64/Verge.Orleans.Bench.dll
 if [[ " $suites " == *" chat "* ]]; then
-  dotnet $bench "$model" "http://127.0.0.1:$port/v1" bench "$key" "${BENCH_TOKENS:-128}" bench4 bench4c
+  dotnet $bench "$model" "http://127.0.0.1:$port/v1" bench "$key" "${BENCH_TOKENS:-128}" bench4 bench4c bench4r
 fi
 if [[ " $suites " == *" embeddings "* ]]; then
   dotnet $bench embeddings "$embedding" "http://127.0.0.1:$port/v1" bench-embed "$key"

@@ -13,6 +13,13 @@ public interface IAssistantGrain : IGrainWithStringKey
     Task<AssistantSpec?> GetSpecAsync();
 
     /// <summary>
+    /// Told by the catalog after every change of this assistant (null: deleted): the grain keeps its
+    /// configuration and plans with the new one from the next request on.
+    /// </summary>
+    [Alias("ConfigureAsync")]
+    Task ConfigureAsync(AssistantSpec? spec);
+
+    /// <summary>
     /// Turns a client request into a plan: system prompt, defaults and limits applied, worker chosen.
     /// Throws <see cref="ServingException"/> (404) when the assistant does not exist.
     /// </summary>

@@ -34,14 +34,20 @@ public interface IModelGrain : IGrainWithStringKey
     Task<ModelStatus> RestartAsync();
 
     /// <summary>
-    /// Picks the worker for the next request: the one a conversation's <paramref name="affinity"/> maps to
-    /// (its prompt prefix is likely still cached there) unless that one is saturated, else the least
-    /// loaded; scales out when every worker is saturated. 0 means no affinity. Workers in
+    /// Picks the worker for the next request from what the workers reported: the one holding the longest
+    /// run of <paramref name="prefix"/> (the prompt's chained block hashes; empty for no preference)
+    /// unless it is saturated, else the least loaded; scales out when every worker is saturated. Workers in
     /// <paramref name="avoid"/> (just lost while serving the request) are taken only when no other is left.
     /// </summary>
     [Alias("PickWorkerAsync")]
     [AlwaysInterleave] // a request waiting for a load must not hold up the others
-    Task<string> PickWorkerAsync(ulong affinity, IReadOnlyList<string>? avoid = null);
+    Task<string> PickWorkerAsync(IReadOnlyList<ulong> prefix, IReadOnlyList<string>? avoid = null);
+
+    /// <summary>A worker's load and prefix digest changed (pushed by the worker, never asked for).</summary>
+    [Alias("ReportAsync")]
+    [OneWay]
+    [AlwaysInterleave] // only updates the router's view: never waits behind a start or a stop
+    Task ReportAsync(WorkerReport report);
 
     /// <summary>Status of every running worker of this model.</summary>
     [Alias("GetWorkersAsync")]

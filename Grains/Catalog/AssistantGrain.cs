@@ -1,21 +1,33 @@
-using System.Security.Cryptography;
-using System.Text;
 using Orleans.Concurrency;
 using Verge.Orleans.Grains.Abstractions.Catalog;
 using Verge.Orleans.Grains.Abstractions.Grains;
 using Verge.Orleans.Grains.Abstractions.Inference;
 using Verge.Orleans.Grains.Abstractions.Sessions;
+using Verge.Orleans.Grains.Routing;
 using Verge.Orleans.Grains.Sessions;
 
 namespace Verge.Orleans.Grains.Catalog;
 
-/// <summary>Applies an assistant's policy to requests: system prompt first, temperature and token limits, think mode, chat history.</summary>
-[StatelessWorker] // no state of its own: plans run side by side instead of queueing behind each other
+/// <summary>
+/// Applies an assistant's policy to requests: system prompt first, temperature and token limits, think
+/// mode, chat history. Holds its configuration (read from the catalog once, then told of each edit), so
+/// a request costs no call to the catalog; the model grain routes it by its prompt's prefix.
+/// </summary>
+[Reentrant] // planning only reads the configuration: plans run side by side instead of queueing behind each other
 internal sealed class AssistantGrain : Grain, IAssistantGrain
 {
-    private Task<AssistantSpec?> SpecAsync() => GrainFactory.GetGrain<ICatalogGrain>(0).GetAssistantAsync(this.GetPrimaryKeyString());
+    private Task<AssistantSpec?>? _spec;
+
+    private Task<AssistantSpec?> SpecAsync() =>
+        _spec is { IsFaulted: false, IsCanceled: false } ? _spec : _spec = GrainFactory.GetGrain<ICatalogGrain>(0).GetAssistantAsync(this.GetPrimaryKeyString());
 
     Task<AssistantSpec?> IAssistantGrain.GetSpecAsync() => SpecAsync();
+
+    Task IAssistantGrain.ConfigureAsync(AssistantSpec? spec)
+    {
+        _spec = Task.FromResult(spec);
+        return Task.CompletedTask;
+    }
 
     async Task<CompletionPlan> IAssistantGrain.PlanAsync(GenerationRequest request)
     {
@@ -48,8 +60,8 @@ internal sealed class AssistantGrain : Grain, IAssistantGrain
             throw ServingException.WrongRole(spec.Name, embeddingModel: false);
         }
 
-        // No affinity: embeddings share no prefix worth routing for, so the least loaded worker takes them.
-        return await model.PickWorkerAsync(0);
+        // No prefix: embeddings share nothing worth routing for, so the least loaded worker takes them.
+        return await model.PickWorkerAsync([]);
     }
 
     private async Task<CompletionPlan> PlanAsync(AssistantSpec spec, GenerationRequest request)
@@ -72,24 +84,7 @@ internal sealed class AssistantGrain : Grain, IAssistantGrain
             MaxTokens = maxTokens,
             DisableThink = request.DisableThink || spec.DisableThink,
         };
-        var affinity = request.Raw is { } raw ? ConversationAffinity([new ChatMessage("raw", raw.Text ?? string.Join(',', raw.Tokens ?? []))]) : ConversationAffinity(messages);
-        var worker = await GrainFactory.GetGrain<IModelGrain>(spec.Model).PickWorkerAsync(affinity, request.AvoidWorkers);
+        var worker = await GrainFactory.GetGrain<IModelGrain>(spec.Model).PickWorkerAsync(PromptBlocks.Of(planned), request.AvoidWorkers);
         return new CompletionPlan(worker, planned);
-    }
-
-    /// <summary>
-    /// A conversation's identity for routing: its opening (the system messages and the first message after
-    /// them), which every later turn repeats, so its turns go where their common prefix is cached.
-    /// </summary>
-    internal static ulong ConversationAffinity(IReadOnlyList<ChatMessage> messages)
-    {
-        var opening = new StringBuilder();
-        var firstOther = messages.TakeWhile(m => m.Role == "system").Count();
-        foreach (var message in messages.Take(firstOther + 1))
-        {
-            opening.Append(message.Role).Append('\n').Append(message.Content).Append('\u0000');
-        }
-
-        return BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes(opening.ToString())), 0) | 1;
     }
 }

@@ -44,8 +44,13 @@ internal sealed class CatalogGrain(
             throw ServingException.Conflict($"Model '{model.Name}'");
         }
 
-        Assistants.TryAdd(model.Name, new AssistantSpec { Name = model.Name, Model = model.Name, Description = model.Description, Created = time.GetUtcNow() });
+        var added = Assistants.TryAdd(model.Name, new AssistantSpec { Name = model.Name, Model = model.Name, Description = model.Description, Created = time.GetUtcNow() });
         await state.WriteStateAsync();
+        if (added)
+        {
+            await TellAsync(model.Name);
+        }
+
         return model;
     }
 
@@ -77,6 +82,7 @@ internal sealed class CatalogGrain(
         Models.Remove(name);
         Assistants.Remove(name);
         await state.WriteStateAsync();
+        await TellAsync(name);
     }
 
     async Task<AssistantSpec> ICatalogGrain.CreateAssistantAsync(AssistantSpec assistant)
@@ -89,6 +95,7 @@ internal sealed class CatalogGrain(
         }
 
         await state.WriteStateAsync();
+        await TellAsync(assistant.Name);
         return assistant;
     }
 
@@ -98,6 +105,7 @@ internal sealed class CatalogGrain(
         RequireModel(assistant);
         Assistants[assistant.Name] = assistant with { Created = old.Created };
         await state.WriteStateAsync();
+        await TellAsync(assistant.Name);
         return Assistants[assistant.Name];
     }
 
@@ -109,7 +117,11 @@ internal sealed class CatalogGrain(
         }
 
         await state.WriteStateAsync();
+        await TellAsync(name);
     }
+
+    // Assistant grains hold their configuration: an edit reaches them before the caller hears it is done.
+    private Task TellAsync(string assistant) => GrainFactory.GetGrain<IAssistantGrain>(assistant).ConfigureAsync(Assistants.GetValueOrDefault(assistant));
 
     private void RequireModel(AssistantSpec assistant)
     {

@@ -9,28 +9,31 @@ using Verge.Orleans.Grains.Abstractions.Resilience;
 namespace Verge.Orleans.Grains.Catalog;
 
 /// <summary>
-/// A model's life and its workers. Starting downloads the file when needed, then starts Min Workers
-/// workers; requests go to the least loaded worker; when every worker is saturated another one is
-/// started (on a silo without a worker of this model where possible) up to Max Workers; workers above
-/// Min that stay idle for the idle timeout are retired. Min 0 means the first request starts one.
+/// A model's life: starting downloads the file when needed, then starts Min Workers workers; stopping
+/// stops them; an edit restarts them. Its <see cref="ModelWorkers"/> hold the worker set (scaling,
+/// retiring, spreading over silos) and route requests from what the workers report. Min 0 means the
+/// first request starts a worker.
 /// </summary>
 [KeepAlive]
 internal sealed class ModelGrain(
     [PersistentState("model-life", StorageNames.Verge)] IPersistentState<ModelLifeState> life,
     IOptions<CatalogOptions> options,
+    WorkerSilos silos,
     TimeProvider time,
     ILogger<ModelGrain> logger) : Grain, IModelGrain
 {
-    private readonly SortedDictionary<int, Replica> _replicas = [];
+    private ModelWorkers? _workers;
     private ModelSpec? _spec;
     private ModelState _state = ModelState.Offline;
     private string? _reason;
     private DownloadProgress? _download;
     private Task _transition = Task.CompletedTask;
     private CancellationTokenSource _running = new();
-    private IGrainTimer? _idleTimer;
+    private IGrainTimer? _tending;
 
     private string Name => this.GetPrimaryKeyString();
+
+    private ModelWorkers Workers => _workers ??= new ModelWorkers(Name, GrainFactory, silos, time, logger);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -96,7 +99,7 @@ internal sealed class ModelGrain(
         }
     }
 
-    async Task<string> IModelGrain.PickWorkerAsync(ulong affinity, IReadOnlyList<string>? avoid)
+    async Task<string> IModelGrain.PickWorkerAsync(IReadOnlyList<ulong> prefix, IReadOnlyList<string>? avoid)
     {
         if (_state == ModelState.Loading)
         {
@@ -109,62 +112,19 @@ internal sealed class ModelGrain(
             throw NotOnline();
         }
 
-        var started = _replicas.Values.Where(r => r.Started).ToList();
-        if (avoid is { Count: > 0 } && started.Any(r => !avoid.Contains(r.Key)))
-        {
-            started.RemoveAll(r => avoid.Contains(r.Key));
-        }
-
-        if (started.Count == 0)
-        {
-            // Scaled to zero: the first request starts a worker, and it and the next ones wait for it to load.
-            return (_replicas.Values.FirstOrDefault() ?? StartReplicaInBackground(spec)).Key;
-        }
-
-        if (started.Count == 1 && spec.MaxWorkers <= 1)
-        {
-            return started[0].Key;
-        }
-
-        var statuses = await Task.WhenAll(started.Select(r => Worker(r.Key).GetStatusAsync()));
-        if (statuses.All(s => s.SlotsBusy + s.Queued >= Math.Max(1, s.SlotsTotal)) && _replicas.Count < spec.MaxWorkers)
-        {
-            StartReplicaInBackground(spec);
-        }
-
-        // A draining worker (its silo is stopping) takes nothing new while another one can.
-        var candidates = statuses.Where(s => s.State != WorkerStatus.Draining).DefaultIfEmpty(statuses[0]).ToList();
-        if (affinity != 0 && candidates.MaxBy(s => Rendezvous(affinity, s.Worker)) is { } home && home.SlotsBusy + home.Queued < Math.Max(1, home.SlotsTotal))
-        {
-            return home.Worker;
-        }
-
-        return candidates.MinBy(s => (double)(s.SlotsBusy + s.Queued) / Math.Max(1, s.SlotsTotal))!.Worker;
+        return Workers.Pick(spec, prefix, avoid ?? []);
     }
 
-    /// <summary>
-    /// Rendezvous hashing: each conversation ranks the workers in its own stable order, so it keeps going
-    /// to the same one, and only the conversations of a worker that leaves move.
-    /// </summary>
-    private static ulong Rendezvous(ulong affinity, string worker)
+    Task IModelGrain.ReportAsync(WorkerReport report)
     {
-        var hash = 14695981039346656037UL; // FNV-1a over the worker key, then a splitmix64 finish with the affinity
-        foreach (var c in worker)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        var mixed = hash ^ affinity;
-        mixed = (mixed ^ (mixed >> 30)) * 0xBF58476D1CE4E5B9UL;
-        mixed = (mixed ^ (mixed >> 27)) * 0x94D049BB133111EBUL;
-        return mixed ^ (mixed >> 31);
+        Workers.Report(report);
+        return Task.CompletedTask;
     }
 
     async Task<ModelSpec?> IModelGrain.AdmitWorkerAsync(string worker) =>
-        !life.State.Stopped && _replicas.Values.Any(r => r.Key == worker) ? _spec ?? await ResolveSpecAsync() : null;
+        !life.State.Stopped && Workers.Wants(worker) ? _spec ?? await ResolveSpecAsync() : null;
 
-    async Task<IReadOnlyList<WorkerStatus>> IModelGrain.GetWorkersAsync() =>
-        await Task.WhenAll(_replicas.Values.Where(r => r.Started).Select(r => Worker(r.Key).GetStatusAsync()));
+    Task<IReadOnlyList<WorkerStatus>> IModelGrain.GetWorkersAsync() => Workers.StatusesAsync();
 
     private void BeginStart()
     {
@@ -204,7 +164,7 @@ internal sealed class ModelGrain(
             {
                 try
                 {
-                    await StartMinWorkersAsync(spec, cancellationToken);
+                    await Workers.StartMinAsync(spec, cancellationToken);
                     break;
                 }
                 catch (OrleansException error) when (NoEligibleSilo(error))
@@ -216,10 +176,10 @@ internal sealed class ModelGrain(
                 }
             }
 
-            await AdoptRunningReplicasAsync(spec);
+            await Workers.AdoptRunningAsync(spec);
             (_state, _reason, _spec) = (ModelState.Online, null, spec);
-            _idleTimer ??= this.RegisterGrainTimer(RetireIdleWorkersAsync, IdleCheckPeriod, IdleCheckPeriod);
-            logger.LogInformation("Model {Model} is online with {Workers} workers", Name, _replicas.Count);
+            _tending ??= this.RegisterGrainTimer(TendWorkersAsync, TendPeriod, TendPeriod);
+            logger.LogInformation("Model {Model} is online with {Workers} workers", Name, Workers.Running);
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
@@ -232,131 +192,22 @@ internal sealed class ModelGrain(
         }
     }
 
-    private async Task StartMinWorkersAsync(ModelSpec spec, CancellationToken cancellationToken)
-    {
-        for (var replica = 0; replica < spec.MinWorkers; replica++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!_replicas.ContainsKey(replica))
-            {
-                await StartReplicaAsync(spec, replica);
-            }
-        }
-    }
-
     private async Task StopWorkersAsync()
     {
         _state = ModelState.Stopping;
         await _running.CancelAsync();
         await _transition.ContinueWith(_ => { }, TaskScheduler.Current);
-        await Task.WhenAll(_replicas.Values.Select(r => Worker(r.Key).StopAsync()));
-        _replicas.Clear();
+        await Workers.StopAllAsync();
         (_state, _reason, _download, _spec) = (ModelState.Offline, null, null, null);
-        _idleTimer?.Dispose();
-        _idleTimer = null;
+        _tending?.Dispose();
+        _tending = null;
     }
 
-    private async Task StartReplicaAsync(ModelSpec spec, int replica)
-    {
-        var entry = new Replica(new WorkerKey(spec.Name, replica, PlacementOf(spec)).ToString(), time.GetUtcNow());
-        var placing = SpreadingOut();
-        _replicas[replica] = entry;
-        try
-        {
-            var status = await placing(() => Worker(entry.Key).StartAsync());
-            entry.Silo = status.Silo;
-            entry.Started = true;
-        }
-        catch
-        {
-            _replicas.Remove(replica);
-            throw;
-        }
-    }
+    private Task TendWorkersAsync(CancellationToken cancellationToken) =>
+        _state == ModelState.Online && _spec is { } spec ? Workers.TendAsync(spec, options.Value.WorkerIdleTimeout) : Task.CompletedTask;
 
-    /// <summary>
-    /// Runs a call that may activate a worker with the silos already holding this model's workers in the
-    /// request context: the placement filter then prefers another silo (high availability).
-    /// </summary>
-    private Func<Func<Task<WorkerStatus>>, Task<WorkerStatus>> SpreadingOut()
-    {
-        var occupied = string.Join(',', _replicas.Values.Select(r => r.Silo).Where(s => s.Length > 0));
-        return async call =>
-        {
-            RequestContext.Set(GpuPlacementDirector.AvoidSilosKey, occupied);
-            try
-            {
-                return await call();
-            }
-            finally
-            {
-                RequestContext.Remove(GpuPlacementDirector.AvoidSilosKey);
-            }
-        };
-    }
-
-    private Replica StartReplicaInBackground(ModelSpec spec)
-    {
-        var replica = Enumerable.Range(0, spec.MaxWorkers + 1).First(r => !_replicas.ContainsKey(r));
-        var task = StartReplicaAsync(spec, replica);
-        _ = task.ContinueWith(
-            failed => logger.LogWarning(failed.Exception, "Model {Model}: starting worker {Replica} failed", Name, replica),
-            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Current);
-        logger.LogInformation("Model {Model}: starting worker {Replica} ({Reason})", Name, replica, _replicas.Count == 1 ? "first request" : "all workers saturated");
-        return _replicas[replica];
-    }
-
-    /// <summary>
-    /// After this grain moved (its silo died), take back the extra workers still running elsewhere. The
-    /// probe may activate one, so it is placed like a new worker would be.
-    /// </summary>
-    private async Task AdoptRunningReplicasAsync(ModelSpec spec)
-    {
-        for (var replica = spec.MinWorkers; replica < spec.MaxWorkers; replica++)
-        {
-            var key = new WorkerKey(spec.Name, replica, PlacementOf(spec)).ToString();
-            var status = await SpreadingOut()(() => Worker(key).GetStatusAsync());
-            if (status.SlotsTotal > 0)
-            {
-                _replicas[replica] = new Replica(key, time.GetUtcNow()) { Silo = status.Silo, Started = true };
-            }
-            else
-            {
-                await Worker(key).StopAsync();
-            }
-        }
-    }
-
-    private async Task RetireIdleWorkersAsync(CancellationToken cancellationToken)
-    {
-        if (_state != ModelState.Online || _spec is not { } spec)
-        {
-            return;
-        }
-
-        var now = time.GetUtcNow();
-        foreach (var (index, replica) in _replicas.Where(r => r.Value.Started).Reverse().ToList())
-        {
-            if (_replicas.Count(r => r.Value.Started) <= spec.MinWorkers)
-            {
-                break;
-            }
-
-            var status = await Worker(replica.Key).GetStatusAsync();
-            if (status.SlotsBusy > 0 || status.Queued > 0 || status.CompletedRequests != replica.Completed)
-            {
-                (replica.IdleSince, replica.Completed) = (now, status.CompletedRequests);
-            }
-            else if (now - replica.IdleSince >= options.Value.WorkerIdleTimeout)
-            {
-                logger.LogInformation("Model {Model}: retiring idle worker {Worker}", Name, replica.Key);
-                _replicas.Remove(index);
-                await Worker(replica.Key).StopAsync();
-            }
-        }
-    }
-
-    private TimeSpan IdleCheckPeriod => TimeSpan.FromTicks(Math.Clamp(options.Value.WorkerIdleTimeout.Ticks / 4, TimeSpan.FromMilliseconds(250).Ticks, TimeSpan.FromSeconds(15).Ticks));
+    // Idle workers retire within a quarter of the idle timeout; a silo that joins gets a worker within this period.
+    private TimeSpan TendPeriod => TimeSpan.FromTicks(Math.Clamp(options.Value.WorkerIdleTimeout.Ticks / 4, TimeSpan.FromMilliseconds(250).Ticks, TimeSpan.FromSeconds(15).Ticks));
 
     private async Task<ModelSpec?> ResolveSpecAsync()
     {
@@ -375,7 +226,7 @@ internal sealed class ModelGrain(
         DownloadedBytes = _download?.Received ?? 0,
         TotalBytes = _download?.Total,
         Percent = _download?.Percent,
-        Workers = _replicas.Values.Count(r => r.Started),
+        Workers = Workers.Running,
     };
 
     private ServingException NotOnline() => _state switch
@@ -397,26 +248,4 @@ internal sealed class ModelGrain(
 
     private static bool NoEligibleSilo(OrleansException error) =>
         error.Message.Contains("No active nodes are compatible", StringComparison.Ordinal);
-
-    private IModelWorkerGrain Worker(string key) => GrainFactory.GetGrain<IModelWorkerGrain>(key);
-
-    private static WorkerPlacement PlacementOf(ModelSpec spec) => spec switch
-    {
-        { Gpu: false } => WorkerPlacement.Any,
-        { AllowCpuFallback: true } => WorkerPlacement.GpuPreferred,
-        _ => WorkerPlacement.Gpu,
-    };
-
-    private sealed class Replica(string key, DateTimeOffset now)
-    {
-        public string Key { get; } = key;
-
-        public string Silo { get; set; } = "";
-
-        public bool Started { get; set; }
-
-        public DateTimeOffset IdleSince { get; set; } = now;
-
-        public long Completed { get; set; }
-    }
 }

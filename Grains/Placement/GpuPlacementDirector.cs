@@ -16,9 +16,12 @@ public sealed class GpuPlacementDirector(ISiloMetadataCache metadata) : IPlaceme
     /// <summary>Request context entry: silos (comma-separated) that already hold a worker of the same model.</summary>
     public const string AvoidSilosKey = "verge.avoid-silos";
 
-    public IEnumerable<SiloAddress> Filter(PlacementFilterStrategy filterStrategy, PlacementTarget target, IEnumerable<SiloAddress> silos)
+    public IEnumerable<SiloAddress> Filter(PlacementFilterStrategy filterStrategy, PlacementTarget target, IEnumerable<SiloAddress> silos) =>
+        SpreadOut(Eligible(WorkerKey.Parse(target.GrainIdentity.Key.ToString()!).Placement, silos), target);
+
+    /// <summary>The silos among <paramref name="silos"/> a worker of this placement may run on.</summary>
+    public List<SiloAddress> Eligible(WorkerPlacement placement, IEnumerable<SiloAddress> silos)
     {
-        var placement = WorkerKey.Parse(target.GrainIdentity.Key.ToString()!).Placement;
         var candidates = silos.ToList();
         if (placement != WorkerPlacement.Any)
         {
@@ -26,7 +29,7 @@ public sealed class GpuPlacementDirector(ISiloMetadataCache metadata) : IPlaceme
             candidates = placement == WorkerPlacement.GpuPreferred && gpu.Count == 0 ? candidates : gpu;
         }
 
-        return SpreadOut(candidates, target);
+        return candidates;
     }
 
     // High availability: replicas of one model go to different silos while there are enough of them.

@@ -8,21 +8,27 @@ using Verge.Orleans.Grains.Placement;
 using Verge.Orleans.Grains.Abstractions.Grains;
 using Verge.Orleans.Grains.Abstractions.Inference;
 using Verge.Orleans.Grains.Inference;
+using Verge.Orleans.Grains.Routing;
 
 namespace Verge.Orleans.Grains.Workers;
 
 /// <summary>
 /// A model worker: a façade over the engine the silo's <see cref="InferenceService"/> runs for it.
 /// Reentrant because the engine serializes access to the llama context itself and many streams
-/// must run through this grain at once.
+/// must run through this grain at once. It pushes its load and prefix digest to its model grain
+/// whenever they change (a request accepted or finished), so routing never asks.
 /// </summary>
 [Reentrant]
 [KeepAlive]
 [GpuPlacement]
 internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<ModelWorkerGrain> logger) : Grain, IModelWorkerGrain
 {
+    private readonly PrefixDigest _digest = new();
     private IWorkerEngine? _engine;
     private Task<IWorkerEngine>? _starting;
+    private long _sequence = DateTime.UtcNow.Ticks; // a later activation's reports rank after this one's
+    private bool _changed;
+    private Task _reporting = Task.CompletedTask;
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -40,6 +46,7 @@ internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<Model
     async Task<WorkerStatus> IModelWorkerGrain.StartAsync()
     {
         await EnsureStartedAsync();
+        Changed();
         return Status();
     }
 
@@ -75,8 +82,20 @@ internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<Model
         var echoed = new bool[request.N];
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var span = EngineTracing.StartGenerate(Key, prompt.Tokens.Length);
-        var output = engine.Submit(prompt.Tokens, settings, abandon.Token, new Requester(request.User, request.Key, request.Weight),
-            [.. request.Continuation.Select(token => (LLamaToken)token)]);
+        ChannelReader<GenerationEvent> output;
+        try
+        {
+            output = engine.Submit(prompt.Tokens, settings, abandon.Token, new Requester(request.User, request.Key, request.Weight),
+                [.. request.Continuation.Select(token => (LLamaToken)token)]);
+        }
+        catch (ServingException) when (inference.Draining)
+        {
+            Changed(); // the router learns it drains before the gateway plans this request again
+            throw;
+        }
+
+        _digest.Add(PromptBlocks.Of(request));
+        Changed();
         try
         {
             yield return new GenerationEvent(GenerationEventKind.Accepted, PromptTokens: prompt.Tokens.Length);
@@ -102,6 +121,7 @@ internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<Model
         {
             // Runs when the caller stops enumerating early too: the sequence's slot is freed at the next step.
             abandon.Cancel();
+            Changed();
         }
     }
 
@@ -152,11 +172,59 @@ internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<Model
             .. request.Texts.Select(text => weights.Tokenize(text, weights.Vocab.ShouldAddBOS, special: false, Encoding.UTF8)),
             .. request.Tokens.Select(tokens => tokens.Select(token => (LLamaToken)token).ToArray()),
         ];
-        var vectors = await engine.EmbedAsync(inputs, cancellationToken);
+        var embedding = engine.EmbedAsync(inputs, cancellationToken);
+        Changed();
+        float[][] vectors;
+        try
+        {
+            vectors = await embedding;
+        }
+        finally
+        {
+            Changed();
+        }
+
         return new EmbeddingResult(
             request.Dimensions is { } dimensions ? [.. vectors.Select(vector => EmbeddingVectors.Normalized(vector, dimensions))] : vectors,
             inputs.Sum(input => input.Length),
             Key);
+    }
+
+    /// <summary>Sends the model grain a report now, or right after the one being sent: never two at once, the latest state always.</summary>
+    private void Changed()
+    {
+        _changed = true;
+        if (_reporting.IsCompleted)
+        {
+            _reporting = ReportAsync();
+        }
+    }
+
+    private async Task ReportAsync()
+    {
+        while (_changed && _engine?.Counters is { } counters)
+        {
+            _changed = false;
+            var report = new WorkerReport
+            {
+                Worker = Key,
+                Silo = this.RuntimeIdentity,
+                Sequence = ++_sequence,
+                SlotsBusy = counters.SlotsBusy,
+                SlotsTotal = counters.SlotsTotal,
+                Queued = counters.Queued,
+                Draining = inference.Draining,
+                Prefixes = _digest.Snapshot(held: counters.SlotsTotal + counters.PromptCache.Entries),
+            };
+            try
+            {
+                await GrainFactory.GetGrain<IModelGrain>(WorkerKey.Parse(Key).Model).ReportAsync(report);
+            }
+            catch (Exception error)
+            {
+                logger.LogDebug("Worker {Worker} could not report to its model: {Error}", Key, error.Message);
+            }
+        }
     }
 
     // A failed start is not cached: the next request tries again (the file may have appeared).

@@ -110,6 +110,7 @@ public static class SiloExtensions
             messaging.CancelRequestOnTimeout = true;
         });
         silo.Services.AddPlacementFilter<GpuPlacementStrategy, GpuPlacementDirector>(ServiceLifetime.Transient);
+        silo.Services.AddSingleton<WorkerSilos>();
         silo.Services.AddOptions<CatalogOptions>().BindConfiguration(CatalogOptions.Section)
             .Validate(options => options.Models.All(m => m.Pooling is null || (m.Embedding && ModelSpec.PoolingTypes.Contains(m.Pooling))),
                 $"{CatalogOptions.Section}:Models:N:Pooling must be mean, cls or last, and only on a model with Embedding = true.")

@@ -40,7 +40,7 @@ public sealed class ModelLifecycleTests(ClusterFixture fixture)
 
         Assert.Contains("Checksum mismatch", status.Reason);
         Assert.False(File.Exists(path));
-        var refused = await Assert.ThrowsAsync<ServingException>(() => model.PickWorkerAsync(0));
+        var refused = await Assert.ThrowsAsync<ServingException>(() => model.PickWorkerAsync([]));
         Assert.Equal((503, "model_not_ready"), (refused.Status, refused.Code));
     }
 
@@ -56,7 +56,7 @@ public sealed class ModelLifecycleTests(ClusterFixture fixture)
         Assert.Equal(ModelState.Offline, stopped.State);
         Assert.Equal("Stopped by an operator.", stopped.Reason);
         Assert.False(File.Exists(path));
-        var refused = await Assert.ThrowsAsync<ServingException>(() => model.PickWorkerAsync(0));
+        var refused = await Assert.ThrowsAsync<ServingException>(() => model.PickWorkerAsync([]));
         Assert.Contains("stopped", refused.Message);
 
         File.Copy(TestModels.ScriptedPath, path); // the file arrives by other means: start loads it without downloading
@@ -80,7 +80,7 @@ public sealed class ModelLifecycleTests(ClusterFixture fixture)
         var model = fixture.Client.GetGrain<IModelGrain>(name);
         await model.StartAsync();
         await WatchUntilAsync(model, ModelState.Online);
-        var planned = await model.PickWorkerAsync(0);
+        var planned = await model.PickWorkerAsync([]);
 
         await model.StopAsync();
         var late = await Assert.ThrowsAsync<ServingException>(async () =>

@@ -55,8 +55,10 @@ public sealed class ScalingTests(ClusterFixture fixture)
             Messages = [.. turns.Select((text, i) => new ChatMessage(i % 2 == 0 ? "user" : "assistant", text))],
         });
 
-        var turnsOfOne = new[] { await Plan("Tell me about llamas"), await Plan("Tell me about llamas", "They hum.", "More"), await Plan("Tell me about llamas", "They hum.", "More", "They spit.", "Why?") };
-        var openings = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Plan($"Conversation number {i}")));
+        // Routing goes by whole blocks of the prompt: an opening this long fills at least one.
+        const string Opening = "Tell me about llamas: where they live, what they eat, and why they hum at night.";
+        var turnsOfOne = new[] { await Plan(Opening), await Plan(Opening, "They hum.", "More"), await Plan(Opening, "They hum.", "More", "They spit.", "Why?") };
+        var openings = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Plan($"Conversation number {i}: {Opening}")));
 
         Assert.Single(turnsOfOne.Select(p => p.Worker).Distinct());
         Assert.Equal(2, openings.Select(p => p.Worker).Distinct().Count());

@@ -54,6 +54,46 @@ public sealed class ClusterDurabilityTests(PostgresServer postgres, ITestOutputH
         Assert.Contains(results, r => r.Started > stoppedAt);
     }
 
+    [Fact]
+    public async Task AfterAFullRestartATwoWorkerModelsWorkersSitOnDifferentSilos()
+    {
+        // A short idle timeout makes the model grain look at its workers' silos every second.
+        await using var cluster = new ProcessCluster(postgres.ConnectionString, new Dictionary<string, string> { ["Verge:WorkerIdleTimeout"] = "00:00:04" });
+        await StartAsync(cluster);
+        using (var client = cluster.Client())
+        {
+            var created = await client.PostAsJsonAsync("/api/v1/models", new { name = "pair", path = TestModels.ScriptedPath, parallel = 1, contextSize = 512, cores = 1, minWorkers = 2, maxWorkers = 2 });
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        }
+
+        await Eventually.HoldsAsync(async () => (await PairSilosAsync(cluster)) is [var a, var b] && a != b, "two workers on two silos before the restart");
+
+        // The worst order: one silo comes back first and starts both workers, the other joins later.
+        await cluster.StopAllAsync();
+        cluster.StartSilo(gpu: true);
+        await cluster.StartGatewayAsync();
+        await Eventually.HoldsAsync(async () => (await PairSilosAsync(cluster)).Length == 2, "two workers after the restart");
+        cluster.StartSilo();
+
+        await Eventually.HoldsAsync(async () => (await PairSilosAsync(cluster)) is [var a, var b] && a != b, "two workers on two silos after the restart");
+        using var chat = cluster.Client();
+        var answer = await chat.PostAsJsonAsync("/v1/chat/completions", new { model = "pair", messages = new[] { new { role = "user", content = "hi" } } });
+        Assert.True(answer.IsSuccessStatusCode, await answer.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<string[]> PairSilosAsync(ProcessCluster cluster)
+    {
+        using var client = cluster.Client();
+        using var response = await client.GetAsync("/api/v1/workers");
+        if (!response.IsSuccessStatusCode)
+        {
+            return []; // the cluster is still coming up
+        }
+
+        var workers = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return [.. workers.EnumerateArray().Where(w => w.GetProperty("model").GetString() == "pair").Select(w => w.GetProperty("silo").GetString()!)];
+    }
+
     private static async Task<ClusterProcess> WarmUpAsync(ProcessCluster cluster)
     {
         var first = await StreamAsync(cluster, Stopwatch.StartNew());

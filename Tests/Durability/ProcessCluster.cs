@@ -7,9 +7,10 @@ namespace Verge.Orleans.Tests.Durability;
 
 /// <summary>
 /// The cluster mode as real processes on loopback: silos and a stateless gateway (an Orleans client)
-/// sharing one PostgreSQL and one data folder, serving the built-in demo model.
+/// sharing one PostgreSQL and one data folder, serving the built-in demo model. <paramref name="settings"/>
+/// go to every process.
 /// </summary>
-public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
+public sealed class ProcessCluster(string connectionString, IReadOnlyDictionary<string, string>? settings = null) : IAsyncDisposable
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), $"verge-cluster-{Guid.NewGuid():N}");
     private readonly string _clusterId = $"test-{Guid.NewGuid():N}";
@@ -143,7 +144,7 @@ public sealed class ProcessCluster(string connectionString) : IAsyncDisposable
         SilosByPort.Clear();
     }
 
-    private Dictionary<string, string> Common() => new()
+    private Dictionary<string, string> Common() => new(settings ?? new Dictionary<string, string>())
     {
         ["Verge:Cluster:Storage"] = "PostgreSql",
         ["Verge:Cluster:ConnectionString"] = connectionString,

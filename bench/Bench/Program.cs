@@ -7,7 +7,8 @@ using Verge.Orleans.Grains.Abstractions.Inference;
 using Verge.Orleans.Grains.Inference;
 
 // usage: Bench <model.gguf> <gateway base url incl. /v1> <assistant> <api key> [tokens] [4-slot assistant for the fairness figure]
-//        [4-slot assistant with a long context for the conversations figure]; BENCH_ONLY=conversations runs only the prompt cache figures
+//        [4-slot assistant with a long context for the conversations figure] [the same on two workers for the routing figure];
+//        BENCH_ONLY=conversations runs only the prompt cache figures, BENCH_ONLY=routing only the routing figure
 //        Bench embeddings <embedding.gguf> <gateway base url incl. /v1> <assistant> <api key>
 if (args is ["embeddings", .. var rest])
 {
@@ -23,6 +24,12 @@ if (Environment.GetEnvironmentVariable("BENCH_ONLY") == "conversations")
 {
     await CacheCostFigure.RunAsync(modelPath);
     await ConversationsFigure.RunAsync(http, args[6]);
+    return 0;
+}
+
+if (Environment.GetEnvironmentVariable("BENCH_ONLY") == "routing")
+{
+    await ConversationsFigure.RunAsync(http, args[7], "over 2 workers of 4 slots");
     return 0;
 }
 
@@ -154,6 +161,11 @@ if (args.Length > 6)
 {
     await CacheCostFigure.RunAsync(modelPath);
     await ConversationsFigure.RunAsync(http, args[6]);
+}
+
+if (args.Length > 7)
+{
+    await ConversationsFigure.RunAsync(http, args[7], "over 2 workers of 4 slots");
 }
 
 return 0;
