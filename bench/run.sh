@@ -17,7 +17,7 @@ dotnet build Verge.Orleans.sln -c Release -v quiet -nologo
 [ -f "$model" ] || dotnet Silo/bin/Release/net10.0/linux-x64/Verge.Orleans.Silo.dll write-model random "$model" qwen2.5-0.5b q8_0
 [ -f "$embedding" ] || dotnet Silo/bin/Release/net10.0/linux-x64/Verge.Orleans.Silo.dll write-model embedding "$embedding"
 
-dotnet Gateway/bin/Release/net10.0/linux-x64/Verge.Orleans.Gateway.dll \
+dotnet Standalone/bin/Release/net10.0/linux-x64/Verge.Orleans.Standalone.dll \
   --Urls "http://127.0.0.1:$port" --Verge:DataDirectory "$work" --Verge:BootstrapAdminKey "$key" --Verge:Cluster:Storage Memory \
   --Verge:Models:0:Name bench --Verge:Models:0:Path "$model" --Verge:Models:0:Parallel 8 \
   --Verge:Models:0:ContextSize 1024 --Verge:Models:0:Cores "$(nproc)" \

@@ -3,7 +3,7 @@ using Orleans.Dashboard;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Verge.Orleans.Gateway.Operations;
-using Verge.Orleans.Silo.Hosting;
+using Verge.Orleans.Hosting;
 
 namespace Verge.Orleans.Gateway.Hosting;
 
