@@ -9,7 +9,7 @@ namespace Verge.Orleans.Front.Balancing;
 /// the reactivation period. A rate over a window needs many requests to notice a dead gateway, and each
 /// of those is a retry; generations are few and long, so the first failure is evidence enough.
 /// </summary>
-internal sealed class FirstFailurePolicy(IDestinationHealthUpdater health) : IPassiveHealthCheckPolicy
+internal sealed partial class FirstFailurePolicy(IDestinationHealthUpdater health, ILogger<FirstFailurePolicy> logger) : IPassiveHealthCheckPolicy
 {
     public const string PolicyName = "FirstFailure";
 
@@ -21,6 +21,10 @@ internal sealed class FirstFailurePolicy(IDestinationHealthUpdater health) : IPa
         {
             var period = cluster.Model.Config.HealthCheck?.Passive?.ReactivationPeriod ?? TimeSpan.FromSeconds(10);
             health.SetPassive(cluster, destination, DestinationHealth.Unhealthy, period);
+            LogTakenOut(destination.Model.Config.Address, error.Error, period);
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "Gateway {Address} taken out for {Period} after a failed request ({Error})")]
+    private partial void LogTakenOut(string address, ForwarderError error, TimeSpan period);
 }

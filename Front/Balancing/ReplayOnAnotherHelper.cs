@@ -10,8 +10,9 @@ namespace Verge.Orleans.Front.Balancing;
 /// <summary>
 /// A request that a gateway failed before its answer started (the gateway died, refused the connection,
 /// or reset it) is sent again to another gateway, once per gateway. Bodies up to
-/// <see cref="FrontOptions.MaxReplayBodyBytes"/> are buffered to make that possible; a larger or chunked
-/// body is streamed and never replayed. Once the answer has started (a stream's first byte) nothing is replayed.
+/// <see cref="FrontOptions.MaxReplayBodyBytes"/> are buffered to make that possible: a larger body that
+/// declares its length is streamed and never replayed, a larger chunked one is refused with 413. Once the
+/// answer has started (a stream's first byte) nothing is replayed.
 /// </summary>
 internal sealed partial class ReplayOnAnotherHelper(RequestDelegate next, IOptions<FrontOptions> options, ILogger<ReplayOnAnotherHelper> logger)
 {
@@ -21,7 +22,19 @@ internal sealed partial class ReplayOnAnotherHelper(RequestDelegate next, IOptio
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!await ReplayableAsync(context))
+        bool replayable;
+        try
+        {
+            replayable = await ReplayableAsync(context);
+        }
+        catch (IOException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // A chunked body beyond the replay limit (FileBufferingReadStream's refusal).
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return;
+        }
+
+        if (!replayable)
         {
             await next(context);
             return;
@@ -66,7 +79,7 @@ internal sealed partial class ReplayOnAnotherHelper(RequestDelegate next, IOptio
         }
 
         var limit = options.Value.MaxReplayBodyBytes;
-        if (request.ContentLength is not { } length || length > limit)
+        if (request.ContentLength > limit)
         {
             return false;
         }
