@@ -1,6 +1,7 @@
 using Verge.Orleans.Grains.Abstractions.Catalog;
 using Verge.Orleans.Grains.Abstractions.Grains;
 using Verge.Orleans.Grains.Abstractions.Inference;
+using Verge.Orleans.Gateway.Upstreams;
 
 namespace Verge.Orleans.Gateway.Admin;
 
@@ -81,13 +82,22 @@ internal static class CatalogEndpoints
     public static async Task<IResult> GetAssistantAsync(HttpContext http, IGrainFactory grains, string assistant) =>
         AdminGuard.RequireAdmin(http) ?? Results.Ok(await Catalog(grains).GetAssistantAsync(assistant) ?? throw ServingException.NotFound($"Assistant '{assistant}'"));
 
-    public static async Task<IResult> CreateAssistantAsync(HttpContext http, IGrainFactory grains, AssistantSpec body) =>
+    public static async Task<IResult> CreateAssistantAsync(HttpContext http, IGrainFactory grains, UpstreamKeyProtector keys, UpstreamAssistants upstreams, AssistantSpec body) =>
         AdminGuard.RequireAdmin(http) ?? Validate(body)
-            ?? Results.Created($"/api/v1/assistants/{Uri.EscapeDataString(body.Name)}", await Catalog(grains).CreateAssistantAsync(body));
+            ?? Results.Created($"/api/v1/assistants/{Uri.EscapeDataString(body.Name)}",
+                Edited(upstreams, await Catalog(grains).CreateAssistantAsync(UpstreamKeys.Seal(body, null, keys))));
 
-    public static async Task<IResult> UpdateAssistantAsync(HttpContext http, IGrainFactory grains, string assistant, AssistantSpec body) =>
+    public static async Task<IResult> UpdateAssistantAsync(
+        HttpContext http, IGrainFactory grains, UpstreamKeyProtector keys, UpstreamAssistants upstreams, string assistant, AssistantSpec body) =>
         AdminGuard.RequireAdmin(http) ?? Validate(body with { Name = assistant })
-            ?? Results.Ok(await Catalog(grains).UpdateAssistantAsync(body with { Name = assistant }));
+            ?? Results.Ok(Edited(upstreams, await Catalog(grains).UpdateAssistantAsync(
+                UpstreamKeys.Seal(body with { Name = assistant }, await Catalog(grains).GetAssistantAsync(assistant), keys))));
+
+    private static AssistantSpec Edited(UpstreamAssistants upstreams, AssistantSpec saved)
+    {
+        upstreams.Invalidate();
+        return saved;
+    }
 
     public static async Task<IResult> DeleteAssistantAsync(HttpContext http, IGrainFactory grains, string assistant)
     {
@@ -97,6 +107,7 @@ internal static class CatalogEndpoints
         }
 
         await Catalog(grains).DeleteAssistantAsync(assistant);
+        http.RequestServices.GetRequiredService<UpstreamAssistants>().Invalidate();
         return Results.NoContent();
     }
 
@@ -142,7 +153,8 @@ internal static class CatalogEndpoints
     {
         var errors = new Dictionary<string, string[]>();
         Check(errors, "name", !string.IsNullOrWhiteSpace(assistant.Name), "An assistant needs a name.");
-        Check(errors, "model", !string.IsNullOrWhiteSpace(assistant.Model), "An assistant needs a model.");
+        Check(errors, "model", !string.IsNullOrWhiteSpace(assistant.Model) || assistant.Upstream is not null, "An assistant needs a model (or an upstream).");
+        UpstreamKeys.Validate(assistant.Upstream, (field, message) => Check(errors, field, false, message));
         Check(errors, "temperature", assistant.Temperature is null or (>= 0 and <= 1), "Temperature must be between 0.0 and 1.0.");
         Check(errors, "maxTokens", assistant.MaxTokens >= 0, "Max Tokens cannot be negative (0 means no limit).");
         Check(errors, "contextScore", assistant.ContextScore is >= 0 and <= 100, "Context Score must be between 0 and 100.");

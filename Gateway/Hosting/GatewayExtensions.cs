@@ -1,5 +1,5 @@
-using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
+using Verge.Orleans.Gateway.Upstreams;
 
 namespace Verge.Orleans.Gateway.Hosting;
 
@@ -15,6 +15,7 @@ public static class GatewayExtensions
         builder.AddVergeIdentity();
         builder.AddOpenAiApi();
         builder.AddVergeOperations();
+        builder.AddUpstreamAssistants();
         builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
         {
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
@@ -23,6 +24,16 @@ public static class GatewayExtensions
                 forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(range));
             }
         });
+        return builder;
+    }
+
+    /// <summary>Assistants served by an external OpenAI-compatible server: YARP's forwarder, key encryption, the catalog's view.</summary>
+    public static IHostApplicationBuilder AddUpstreamAssistants(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHttpForwarder();
+        builder.Services.AddSingleton<UpstreamKeyProtector>();
+        builder.Services.AddSingleton<UpstreamAssistants>();
+        builder.Services.AddSingleton<UpstreamForwarder>();
         return builder;
     }
 

@@ -13,9 +13,14 @@ namespace Verge.Orleans.Grains.Catalog;
 [StatelessWorker] // no state of its own: plans run side by side instead of queueing behind each other
 internal sealed class AssistantGrain : Grain, IAssistantGrain
 {
-    private Task<AssistantSpec?> SpecAsync() => GrainFactory.GetGrain<ICatalogGrain>(0).GetAssistantAsync(this.GetPrimaryKeyString());
+    private async Task<AssistantSpec?> SpecAsync()
+    {
+        var spec = await GrainFactory.GetGrain<ICatalogGrain>(0).GetAssistantAsync(this.GetPrimaryKeyString());
+        // The gateway forwards an upstream assistant's requests itself: none is planned here.
+        return spec?.Upstream is null ? spec : throw ServingException.UpstreamOnly(spec.Name);
+    }
 
-    Task<AssistantSpec?> IAssistantGrain.GetSpecAsync() => SpecAsync();
+    Task<AssistantSpec?> IAssistantGrain.GetSpecAsync() => GrainFactory.GetGrain<ICatalogGrain>(0).GetAssistantAsync(this.GetPrimaryKeyString());
 
     async Task<CompletionPlan> IAssistantGrain.PlanAsync(GenerationRequest request)
     {
