@@ -9,9 +9,15 @@ using Verge.Orleans.Grains.Inference;
 // usage: Bench <model.gguf> <gateway base url incl. /v1> <assistant> <api key> [tokens] [4-slot assistant for the fairness figure]
 //        [4-slot assistant with a long context for the conversations figure]; BENCH_ONLY=conversations runs only the prompt cache figures
 //        Bench embeddings <embedding.gguf> <gateway base url incl. /v1> <assistant> <api key>
+//        Bench front <front base url incl. /v1> <gateway base url incl. /v1> <assistant> <api key> [tokens]
 if (args is ["embeddings", .. var rest])
 {
     return await EmbeddingBench.RunAsync(rest);
+}
+
+if (args is ["front", .. var frontArgs])
+{
+    return await FrontBench.RunAsync(frontArgs);
 }
 
 var (modelPath, baseUrl, assistant, key) = (args[0], args[1], args[2], args[3]);
