@@ -40,6 +40,8 @@ start() {
   host silo-1 Silo Verge__Silo__Gpu=true Verge__Silo__SiloPort=11111 Verge__Silo__GatewayPort=30000
   host silo-2 Silo Verge__Silo__SiloPort=11112 Verge__Silo__GatewayPort=30001
   host gateway-1 Gateway Urls="http://127.0.0.1:$((front_port + 1))"
+  # The first gateway creates the admin user of a fresh install: the second starts once it is ready.
+  for _ in $(seq 120); do curl -fs "http://127.0.0.1:$((front_port + 1))/health/ready" >/dev/null && break; sleep 1; done
   host gateway-2 Gateway Urls="http://127.0.0.1:$((front_port + 2))"
   host front Front Urls="http://127.0.0.1:$front_port"
   for _ in $(seq 120); do
