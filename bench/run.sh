@@ -26,7 +26,7 @@ dotnet build Verge.Orleans.sln -c Release -v quiet -nologo
 
 bench=bench/Bench/bin/Release/net10.0/linux-x64/Verge.Orleans.Bench.dll
 pids=()
-trap 'for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; done; [[ -z ${pg_dir:-} ]] || pg pg_ctl -D "$pg_dir" -m fast -w stop >/dev/null' EXIT
+trap 'for ((i = ${#pids[@]} - 1; i >= 0; i--)); do pid=${pids[i]}; kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; done; [[ -z ${pg_dir:-} ]] || pg pg_ctl -D "$pg_dir" -m fast -w stop >/dev/null' EXIT
 
 if [[ " $suites " == *" chat "* || " $suites " == *" embeddings "* ]]; then
   dotnet Standalone/bin/Release/net10.0/linux-x64/Verge.Orleans.Standalone.dll \
@@ -68,6 +68,7 @@ if [[ " $suites " == *" front "* ]]; then
     Verge__Models__0__Name=bench Verge__Models__0__Path="$model" Verge__Models__0__Parallel=8 \
     Verge__Models__0__ContextSize=1024 Verge__Models__0__Cores="$(nproc)"
   run_host Gateway Urls="http://127.0.0.1:$((port + 1))"
+  for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$((port + 1))/health/ready" >/dev/null && break; sleep 0.2; done
   run_host Gateway Urls="http://127.0.0.1:$((port + 2))"
   run_host Front Urls="http://127.0.0.1:$((port + 3))"
   for _ in $(seq 1 300); do curl -sf -H "Authorization: Bearer $key" "http://127.0.0.1:$((port + 3))/v1/models" >/dev/null && break; sleep 0.2; done

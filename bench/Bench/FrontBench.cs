@@ -24,7 +24,7 @@ internal static class FrontBench
         foreach (var streams in new[] { 1, 8 })
         {
             var (viaFront, direct) = (new List<double>(), new List<double>());
-            for (var round = 0; round < 3; round++)
+            for (var round = 0; round < 5; round++)
             {
                 viaFront.Add(await AggregateAsync(front, assistant, tokens, streams));
                 direct.Add(await AggregateAsync(gateway, assistant, tokens, streams));
