@@ -26,7 +26,15 @@ dotnet build Verge.Orleans.sln -c Release -v quiet -nologo
 
 bench=bench/Bench/bin/Release/net10.0/linux-x64/Verge.Orleans.Bench.dll
 pids=()
-trap 'for ((i = ${#pids[@]} - 1; i >= 0; i--)); do pid=${pids[i]}; kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; done; [[ -z ${pg_dir:-} ]] || pg pg_ctl -D "$pg_dir" -m fast -w stop >/dev/null' EXIT
+stop_all() { # newest first (the front before its gateways, gateways before the silo); nothing outlives the run
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill "${pids[i]}" 2>/dev/null || continue
+    for _ in $(seq 1 50); do kill -0 "${pids[i]}" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "${pids[i]}" 2>/dev/null || true
+  done
+  [[ -z ${pg_dir:-} ]] || pg pg_ctl -D "$pg_dir" -m fast -w stop >/dev/null || true
+}
+trap stop_all EXIT
 
 if [[ " $suites " == *" chat "* || " $suites " == *" embeddings "* ]]; then
   dotnet Standalone/bin/Release/net10.0/linux-x64/Verge.Orleans.Standalone.dll \
@@ -53,7 +61,7 @@ fi
 if [[ " $suites " == *" front "* ]]; then
   # PostgreSQL, one silo serving the model, two gateways and the front, as deploy/local-cluster.sh runs them;
   # the single-process server of the other suites is stopped first (its cores are the figure's).
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; done
+  stop_all
   pids=()
   pg_dir="$work/pg"; pg_port=${BENCH_PG_PORT:-25432}
   mkdir -p "$pg_dir" "$work/cluster"
