@@ -86,8 +86,9 @@ internal sealed class UpstreamFilter(UpstreamAssistants upstreams, UpstreamForwa
                 reader.Skip();
             }
         }
-        catch (JsonException)
+        catch (Exception unreadable) when (unreadable is JsonException or InvalidOperationException)
         {
+            // Not JSON, or a model string that is not valid UTF-8: the endpoint refuses it as a 400.
         }
 
         return null;
