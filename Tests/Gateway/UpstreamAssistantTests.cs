@@ -37,7 +37,7 @@ public sealed class UpstreamAssistantTests(UpstreamFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task PlainCompletionsAndEmbeddingRoutesAreForwardedAndTheKeyIsNeverShown()
+    public async Task ChatAndLegacyCompletionsAreForwardedAndTheKeyIsNeverShown()
     {
         var name = await CreateAsync(fixture.UpstreamBaseUrl.ToString(), UpstreamFixture.UpstreamKey);
         using var client = fixture.Client();
