@@ -1,31 +1,17 @@
+using Orleans.Dashboard;
 using Verge.Orleans.Gateway.Hosting;
-using Verge.Orleans.Silo.Hosting;
+using Verge.Orleans.Hosting;
 
+// The gateway alone (the "AI-helper" of cluster mode) is an Orleans client: it never loads the inference
+// code. The single-process product, a silo and this gateway in one process, is the Standalone project.
 var builder = WebApplication.CreateBuilder(args);
-if (builder.Configuration.GetValue("Verge:Gateway:HostSilo", defaultValue: true))
-{
-    builder.AddVergeSilo();
-}
-else
-{
-    builder.AddVergeClient();
-}
-
-builder.AddVergeIdentity();
-builder.AddOpenAiApi();
-builder.AddVergeOperations();
-builder.AddVergeConsole();
+builder.AddVergeClient(client => client.AddDashboard());
+builder.AddVergeGateway();
 
 var app = builder.Build();
-app.UseExceptionHandler();
-app.UseV1Edge();
-app.UseVergeAuthentication();
-app.MapVergeOperations();
-app.MapOpenAiApi();
-app.MapAnthropicApi();
-app.MapAdminApi();
-app.MapVergeConsole();
+app.UseVergeForwardedHeaders();
+app.MapVergeGateway();
 app.Run();
 
-/// <summary>Entry point, visible to the tests' WebApplicationFactory.</summary>
+/// <summary>Entry point of the client-only gateway.</summary>
 public partial class Program;

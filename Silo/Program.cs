@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Verge.Orleans.Hosting;
 using Verge.Orleans.Silo.Hosting;
 
 namespace Verge.Orleans.Silo;

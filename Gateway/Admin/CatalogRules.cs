@@ -1,3 +1,4 @@
+using Verge.Orleans.Gateway.Upstreams;
 using Verge.Orleans.Grains.Abstractions.Catalog;
 
 namespace Verge.Orleans.Gateway.Admin;
@@ -28,7 +29,8 @@ internal static class CatalogRules
     {
         var errors = new Dictionary<string, string[]>();
         Check(errors, "name", !string.IsNullOrWhiteSpace(assistant.Name), "An assistant needs a name.");
-        Check(errors, "model", !string.IsNullOrWhiteSpace(assistant.Model), "An assistant needs a model.");
+        Check(errors, "model", !string.IsNullOrWhiteSpace(assistant.Model) || assistant.Upstream is not null, "An assistant needs a model (or an upstream).");
+        UpstreamKeys.Validate(assistant.Upstream, (field, message) => Check(errors, field, false, message));
         Check(errors, "temperature", assistant.Temperature is null or (>= 0 and <= 1), "Temperature must be between 0.0 and 1.0.");
         Check(errors, "maxTokens", assistant.MaxTokens >= 0, "Max Tokens cannot be negative (0 means no limit).");
         Check(errors, "contextScore", assistant.ContextScore is >= 0 and <= 100, "Context Score must be between 0 and 100.");

@@ -2,15 +2,16 @@ using Verge.Orleans.Gateway.Identity;
 using Verge.Orleans.Gateway.OpenAi;
 using Verge.Orleans.Gateway.OpenAi.Responses;
 using Verge.Orleans.Gateway.Serving;
+using Verge.Orleans.Gateway.Upstreams;
 
 namespace Verge.Orleans.Gateway.Hosting;
 
 public static class OpenAiApiExtensions
 {
-    /// <summary>The OpenAI-compatible surface under <c>/v1</c>.</summary>
+    /// <summary>The OpenAI-compatible surface under <c>/v1</c>; requests for upstream assistants are forwarded before the endpoints.</summary>
     public static IEndpointRouteBuilder MapOpenAiApi(this IEndpointRouteBuilder endpoints)
     {
-        var v1 = endpoints.MapGroup("/v1").RequireAuthorization(VergePolicies.User);
+        var v1 = endpoints.MapGroup("/v1").RequireAuthorization(VergePolicies.User).AddEndpointFilter<UpstreamFilter>();
         v1.MapGet("/models", ModelsEndpoint.ListAsync);
         v1.MapGet("/models/{id}", ModelsEndpoint.GetAsync);
         v1.MapPost("/chat/completions", ChatCompletionsEndpoint.HandleAsync);

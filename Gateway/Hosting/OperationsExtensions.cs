@@ -4,7 +4,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Verge.Orleans.Gateway.Identity;
 using Verge.Orleans.Gateway.Operations;
-using Verge.Orleans.Silo.Hosting;
+using Verge.Orleans.Hosting;
 
 namespace Verge.Orleans.Gateway.Hosting;
 

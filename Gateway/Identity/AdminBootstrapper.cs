@@ -1,5 +1,6 @@
 using Verge.Orleans.Grains.Abstractions.Grains;
 using Verge.Orleans.Grains.Abstractions.Identity;
+using Verge.Orleans.Grains.Abstractions.Inference;
 
 namespace Verge.Orleans.Gateway.Identity;
 
@@ -27,6 +28,19 @@ internal sealed class AdminBootstrapper(IGrainFactory grains, IConfiguration con
                 "Verge:BootstrapAdminKey must be a key of the form vk_<16 hex digits>_<43 base64url characters>; leave it unset to have one generated.");
         }
 
+        try
+        {
+            await CreateAdminAsync(configured);
+        }
+        catch (ServingException conflict) when (conflict.Status == 409)
+        {
+            // Gateways starting together on a fresh install: another one made the admin user (or its key) first.
+            logger.LogInformation("The admin user was created by another gateway");
+        }
+    }
+
+    private async Task CreateAdminAsync(string? configured)
+    {
         var admin = grains.GetGrain<IUserGrain>(AdminUser);
         if (await admin.GetAsync() is null)
         {

@@ -22,7 +22,7 @@ internal sealed class GatewayHeartbeat(IGrainFactory grains, IConfiguration conf
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var mode = configuration.GetValue("Verge:Gateway:HostSilo", defaultValue: true) ? "single-process" : "client";
+        var mode = configuration.GetValue("Verge:Gateway:HostSilo", defaultValue: false) ? "single-process" : "client";
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -31,7 +31,7 @@ internal sealed class GatewayHeartbeat(IGrainFactory grains, IConfiguration conf
                 {
                     Id = _id,
                     Host = Environment.MachineName,
-                    Urls = configuration["Urls"] ?? "",
+                    Urls = configuration["Verge:Gateway:PublicUrl"] ?? configuration["Urls"] ?? "",
                     Mode = mode,
                     Started = _started,
                     ActiveRequests = Volatile.Read(ref _active),

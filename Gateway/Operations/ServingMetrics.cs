@@ -53,6 +53,13 @@ internal sealed class ServingMetrics
         { "assistant", status == 404 ? "unknown" : assistant }, { "model", "" }, { "status", status }, { "route", route },
     });
 
+    /// <summary>A request forwarded to an assistant's upstream: its status and latency (its tokens are the upstream's to count).</summary>
+    public void Forwarded(string assistant, string upstreamModel, int status, string route, TimeSpan latency)
+    {
+        _requests.Add(1, new TagList { { "assistant", assistant }, { "model", upstreamModel }, { "status", status }, { "route", route } });
+        _latency.Record(latency.TotalSeconds, new TagList { { "assistant", assistant }, { "model", upstreamModel }, { "route", route } });
+    }
+
     /// <summary>An embeddings request answered: its inputs' tokens count as prompt tokens, its latency end to end.</summary>
     public void Embedded(string assistant, EmbeddingResult result, int inputs, TimeSpan latency)
     {

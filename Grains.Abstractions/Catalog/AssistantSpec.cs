@@ -8,8 +8,8 @@ public sealed record AssistantSpec
 
     [Id(1)] public string Description { get; init; } = "";
 
-    /// <summary>Name of the backing model.</summary>
-    [Id(2)] public required string Model { get; init; }
+    /// <summary>Name of the backing model (empty for an assistant served by an <see cref="Upstream"/>).</summary>
+    [Id(2)] public string Model { get; init; } = "";
 
     [Id(3)] public ChatHistoryMode ChatHistory { get; init; } = ChatHistoryMode.AlwaysOn;
 
@@ -26,4 +26,7 @@ public sealed record AssistantSpec
     [Id(8)] public int ContextScore { get; init; } = 65;
 
     [Id(9)] public DateTimeOffset Created { get; init; }
+
+    /// <summary>An external OpenAI-compatible server that serves this assistant instead of a local model.</summary>
+    [Id(10)] public UpstreamSpec? Upstream { get; init; }
 }

@@ -40,6 +40,12 @@ public sealed class ServingException : Exception
                 : $"The model '{model}' is not an embedding model: /v1/embeddings needs a model registered with \"embedding\": true.",
             "model");
 
+    /// <summary>An assistant served by an external upstream, asked on a route the gateway does not forward.</summary>
+    public static ServingException UpstreamOnly(string assistant) =>
+        new(400, "invalid_model",
+            $"The model '{assistant}' is served by an external server: only /v1/chat/completions, /v1/completions and /v1/embeddings reach it.",
+            "model");
+
     public static ServingException Busy(int retryAfterSeconds) =>
         new(429, "server_busy", "All slots and the wait queue of this model are full; retry later.") { RetryAfterSeconds = retryAfterSeconds };
 

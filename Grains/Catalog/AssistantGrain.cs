@@ -18,10 +18,17 @@ internal sealed class AssistantGrain : Grain, IAssistantGrain
 {
     private Task<AssistantSpec?>? _spec;
 
-    private Task<AssistantSpec?> SpecAsync() =>
+    private Task<AssistantSpec?> StoredSpecAsync() =>
         _spec is { IsFaulted: false, IsCanceled: false } ? _spec : _spec = GrainFactory.GetGrain<ICatalogGrain>(0).GetAssistantAsync(this.GetPrimaryKeyString());
 
-    Task<AssistantSpec?> IAssistantGrain.GetSpecAsync() => SpecAsync();
+    private async Task<AssistantSpec?> SpecAsync()
+    {
+        var spec = await StoredSpecAsync();
+        // The gateway forwards an upstream assistant's requests itself: none is planned here.
+        return spec?.Upstream is null ? spec : throw ServingException.UpstreamOnly(spec.Name);
+    }
+
+    Task<AssistantSpec?> IAssistantGrain.GetSpecAsync() => StoredSpecAsync();
 
     Task IAssistantGrain.ConfigureAsync(AssistantSpec? spec)
     {

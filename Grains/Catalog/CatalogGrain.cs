@@ -125,7 +125,7 @@ internal sealed class CatalogGrain(
 
     private void RequireModel(AssistantSpec assistant)
     {
-        if (!Models.ContainsKey(assistant.Model))
+        if (assistant.Upstream is null && !Models.ContainsKey(assistant.Model))
         {
             throw new ServingException(400, "invalid_model", $"Model '{assistant.Model}' does not exist.", "model");
         }

@@ -10,6 +10,7 @@ using Orleans.Dashboard;
 using Orleans.Placement;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Verge.Orleans.Grains;
+using Verge.Orleans.Hosting;
 using Verge.Orleans.Grains.Abstractions.Limits;
 using Verge.Orleans.Grains.Abstractions.Catalog;
 using Verge.Orleans.Grains.Catalog;
@@ -20,13 +21,6 @@ namespace Verge.Orleans.Silo.Hosting;
 
 public static class SiloExtensions
 {
-    /// <summary>
-    /// How long a grain call may go unanswered, on silos and gateways alike. A call in flight to a silo
-    /// that crashed fails after it (a stream with an error frame), so it is short; streams stay alive
-    /// regardless, since a silo answers a pending stream read at half this time at the latest.
-    /// </summary>
-    public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(6);
-
     /// <summary>
     /// Hosts a silo in this process. With SQLite or memory storage it clusters with itself on localhost
     /// (the single-process mode); with PostgreSQL it joins the cluster recorded there.
@@ -69,35 +63,6 @@ public static class SiloExtensions
         return builder;
     }
 
-    /// <summary>
-    /// Connects this process to a cluster as an Orleans client (a gateway that hosts no silo). The
-    /// cluster's membership is read from PostgreSQL.
-    /// </summary>
-    public static IHostApplicationBuilder AddVergeClient(this IHostApplicationBuilder builder)
-    {
-        var cluster = builder.AddClusterSettings();
-        if (cluster.Storage != StorageKind.PostgreSql)
-        {
-            throw new InvalidOperationException($"A gateway without its own silo finds the cluster in PostgreSQL: set {ClusterSettings.Section}:Storage to PostgreSql.");
-        }
-
-        builder.UseOrleansClient(client =>
-        {
-            client.UseConnectionRetryFilter<ClusterConnectionRetry>();
-            client.AddActivityPropagation();
-            client.AddDashboard();
-            client.UseAdoNetClustering(ado => (ado.Invariant, ado.ConnectionString) = (cluster.Invariant, cluster.ConnectionString));
-            client.Configure<ClusterOptions>(ids => (ids.ClusterId, ids.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
-            client.Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
-            client.Configure<ClientMessagingOptions>(messaging =>
-            {
-                messaging.ResponseTimeout = ResponseTimeout;
-                messaging.CancelRequestOnTimeout = true;
-            });
-        });
-        return builder;
-    }
-
     /// <summary>Everything a Verge silo needs besides clustering and storage: grain services and placement.</summary>
     public static ISiloBuilder AddVergeGrains(this ISiloBuilder silo, bool gpu)
     {
@@ -106,7 +71,7 @@ public static class SiloExtensions
         silo.AddDashboard();
         silo.Configure<SiloMessagingOptions>(messaging =>
         {
-            messaging.ResponseTimeout = ResponseTimeout;
+            messaging.ResponseTimeout = ClusterClientExtensions.ResponseTimeout;
             messaging.CancelRequestOnTimeout = true;
         });
         silo.Services.AddPlacementFilter<GpuPlacementStrategy, GpuPlacementDirector>(ServiceLifetime.Transient);
@@ -129,26 +94,6 @@ public static class SiloExtensions
         });
         silo.AddVergeChatSessions();
         return silo;
-    }
-
-    /// <summary>Reads <c>Verge:Cluster</c>, fills in the SQLite default, and applies the schema before Orleans starts.</summary>
-    private static ClusterSettings AddClusterSettings(this IHostApplicationBuilder builder)
-    {
-        var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
-        if (cluster.Storage == StorageKind.Sqlite && string.IsNullOrEmpty(cluster.ConnectionString))
-        {
-            var data = builder.Configuration.GetSection(CatalogOptions.Section).Get<CatalogOptions>()?.DataDirectory ?? new CatalogOptions().DataDirectory;
-            Directory.CreateDirectory(data);
-            cluster.ConnectionString = $"Data Source={Path.GetFullPath(Path.Combine(data, "verge.db"))}";
-        }
-        else if (cluster.Storage == StorageKind.PostgreSql && string.IsNullOrEmpty(cluster.ConnectionString))
-        {
-            throw new InvalidOperationException($"{ClusterSettings.Section}:ConnectionString is required with PostgreSQL storage.");
-        }
-
-        builder.Services.AddSingleton(cluster);
-        builder.Services.AddHostedService<SchemaInstaller>();
-        return cluster;
     }
 
     // A loopback address (the default, and every test) listens on loopback only; a real one listens on every interface.
@@ -183,22 +128,4 @@ public static class SiloExtensions
                 logger.Log(level == LLamaLogLevel.Error ? LogLevel.Error : LogLevel.Warning, "{Message}", message.TrimEnd());
             }
         });
-
-    /// <summary>A gateway started before any silo waits for one (a minute at most) instead of failing its start.</summary>
-    private sealed class ClusterConnectionRetry(ILogger<ClusterConnectionRetry> logger) : IClientConnectionRetryFilter
-    {
-        private int _attempts;
-
-        public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
-        {
-            if (++_attempts > 60)
-            {
-                return false;
-            }
-
-            logger.LogWarning("No silo reachable yet ({Message}); retrying", exception.Message);
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-            return true;
-        }
-    }
 }

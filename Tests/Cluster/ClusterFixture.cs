@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
 using Verge.Orleans.Grains;
+using Verge.Orleans.Hosting;
 using Verge.Orleans.Silo.Hosting;
 
 namespace Verge.Orleans.Tests.Cluster;

@@ -6,6 +6,7 @@ using Verge.Orleans.Grains.Abstractions.Catalog;
 using Verge.Orleans.Grains.Abstractions.Grains;
 using Verge.Orleans.Grains.Abstractions.Inference;
 using Verge.Orleans.Grains.ModelFiles;
+using Verge.Orleans.Hosting;
 using Verge.Orleans.Silo.Hosting;
 
 namespace Verge.Orleans.Tests.Cluster;

@@ -20,6 +20,9 @@ public sealed class ProcessCluster(string connectionString, IReadOnlyDictionary<
 
     public Uri? GatewayAddress { get; private set; }
 
+    /// <summary>The front's address, once <see cref="StartFrontAsync"/> ran; <see cref="Client"/> then talks to it.</summary>
+    public Uri? FrontAddress { get; private set; }
+
     public ClusterProcess StartSilo(bool gpu = false)
     {
         var port = GatewayFixture.FreePort();
@@ -69,15 +72,49 @@ public sealed class ProcessCluster(string connectionString, IReadOnlyDictionary<
         }
     }
 
+    /// <summary>
+    /// Starts the front over the cluster's gateways and waits until it balances over <paramref name="gateways"/>
+    /// of them and answers with the admin key.
+    /// </summary>
+    public async Task<ClusterProcess> StartFrontAsync(int gateways)
+    {
+        var port = GatewayFixture.FreePort();
+        var settings = Common();
+        settings["Urls"] = $"http://127.0.0.1:{port}";
+        settings["Verge:Front:HealthCheckInterval"] = "00:00:01";
+        settings["Logging:LogLevel:Yarp"] = "Warning";
+        var front = ClusterProcess.Start("Front", $"front:{port}", settings);
+        _processes.Add(front);
+        FrontAddress = new Uri($"http://127.0.0.1:{port}");
+        using var client = Client();
+        await Eventually.HoldsAsync(
+            async () => front.HasExited || (front.Output.Contains($"Front balances over {gateways} gateways", StringComparison.Ordinal)
+                && await AnswersAsync(client)),
+            $"the front balancing over {gateways} gateways");
+        return front.HasExited ? throw new InvalidOperationException($"The front exited:\n{Output}") : front;
+    }
+
     public HttpClient Client(string? key = GatewayFixture.AdminKey)
     {
-        var client = new HttpClient { BaseAddress = GatewayAddress, Timeout = TimeSpan.FromSeconds(120) };
+        var client = new HttpClient { BaseAddress = FrontAddress ?? GatewayAddress, Timeout = TimeSpan.FromSeconds(120) };
         if (key is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         }
 
         return client;
+    }
+
+    private static async Task<bool> AnswersAsync(HttpClient client)
+    {
+        try
+        {
+            return (await client.GetAsync("/v1/models")).IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The silo process that hosts the worker of <paramref name="model"/>, from the admin API's worker list.</summary>
@@ -111,10 +148,10 @@ public sealed class ProcessCluster(string connectionString, IReadOnlyDictionary<
         return workers!;
     }
 
-    /// <summary>Stops every process gracefully (SIGTERM), gateways first.</summary>
+    /// <summary>Stops every process gracefully (SIGTERM), the front and gateways first.</summary>
     public async Task StopAllAsync()
     {
-        foreach (var process in _processes.OrderBy(p => p.Name.StartsWith("silo", StringComparison.Ordinal)))
+        foreach (var process in _processes.OrderBy(p => p.Name.StartsWith("front", StringComparison.Ordinal) ? 0 : p.Name.StartsWith("silo", StringComparison.Ordinal) ? 2 : 1))
         {
             await process.StopAsync();
         }

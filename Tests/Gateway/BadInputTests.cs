@@ -17,7 +17,7 @@ public sealed class BadInputTests(GatewayFixture gateway) : IAsyncLifetime
 {
     private const int MaxBody = 64 * 1024;
     private readonly int _port = GatewayFixture.FreePort();
-    private WebApplicationFactory<Program> _server = null!;
+    private WebApplicationFactory<Verge.Orleans.Standalone.Program> _server = null!;
 
     public Task InitializeAsync()
     {

@@ -17,7 +17,7 @@ namespace Verge.Orleans.Tests.Gateway;
 /// The single-process product (gateway with its co-hosted silo) on the test server, serving the
 /// scripted model as <c>verge-demo</c> (8 slots) and <c>solo</c> (1 slot, no queue).
 /// </summary>
-public sealed class GatewayFixture : WebApplicationFactory<Program>
+public sealed class GatewayFixture : WebApplicationFactory<Standalone.Program>
 {
     public const string Demo = "verge-demo";
     public const string Solo = "solo";
@@ -120,7 +120,7 @@ public sealed class GatewayFixture : WebApplicationFactory<Program>
     /// Another single-process gateway beside this one: its own silo ports and data folder (SQLite state must
     /// not be shared by two silos), plus <paramref name="configure"/>.
     /// </summary>
-    public WebApplicationFactory<Program> Isolated(Action<IWebHostBuilder> configure, string? dataDirectory = null) =>
+    public WebApplicationFactory<Standalone.Program> Isolated(Action<IWebHostBuilder> configure, string? dataDirectory = null) =>
         WithWebHostBuilder(builder =>
         {
             builder.UseSetting("Verge:Silo:SiloPort", FreePort().ToString());

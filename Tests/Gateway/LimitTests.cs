@@ -169,10 +169,10 @@ public sealed class LimitTests(GatewayFixture gateway)
         Assert.Equal((5, "Soft"), (keyLimits.GetProperty("requestsPerMinute").GetInt32(), keyLimits.GetProperty("budgetMode").GetString()));
     }
 
-    private WebApplicationFactory<Program> Start() =>
+    private WebApplicationFactory<Standalone.Program> Start() =>
         gateway.Isolated(builder => builder.ConfigureTestServices(services => services.AddKeyedSingleton<TimeProvider>(LimitKeys.Clock, _time)));
 
-    private static HttpClient Admin(WebApplicationFactory<Program> factory)
+    private static HttpClient Admin(WebApplicationFactory<Standalone.Program> factory)
     {
         var admin = factory.CreateClient();
         admin.DefaultRequestHeaders.Authorization = new("Bearer", GatewayFixture.AdminKey);

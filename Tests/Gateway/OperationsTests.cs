@@ -9,6 +9,7 @@ using OpenAI.Chat;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Verge.Orleans.Gateway.Hosting;
+using Verge.Orleans.Hosting;
 using Verge.Orleans.Silo.Hosting;
 
 namespace Verge.Orleans.Tests.Gateway;

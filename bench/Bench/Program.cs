@@ -10,9 +10,15 @@ using Verge.Orleans.Grains.Inference;
 //        [4-slot assistant with a long context for the conversations figure] [the same on two workers for the routing figure];
 //        BENCH_ONLY=conversations runs only the prompt cache figures, BENCH_ONLY=routing only the routing figure
 //        Bench embeddings <embedding.gguf> <gateway base url incl. /v1> <assistant> <api key>
+//        Bench front <front base url incl. /v1> <gateway base url incl. /v1> <assistant> <api key> [tokens]
 if (args is ["embeddings", .. var rest])
 {
     return await EmbeddingBench.RunAsync(rest);
+}
+
+if (args is ["front", .. var frontArgs])
+{
+    return await FrontBench.RunAsync(frontArgs);
 }
 
 var (modelPath, baseUrl, assistant, key) = (args[0], args[1], args[2], args[3]);

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace Verge.Orleans.Silo.Hosting;
+namespace Verge.Orleans.Hosting;
 
 /// <summary>
 /// Applies this project's schema scripts (deploy/sql, embedded) before Orleans starts. Every script is

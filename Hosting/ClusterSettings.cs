@@ -1,4 +1,4 @@
-namespace Verge.Orleans.Silo.Hosting;
+namespace Verge.Orleans.Hosting;
 
 /// <summary>Where durable state (and, for PostgreSQL, cluster membership) lives.</summary>
 public enum StorageKind
@@ -17,6 +17,11 @@ public enum StorageKind
 public sealed class ClusterSettings
 {
     public const string Section = "Verge:Cluster";
+
+    /// <summary>The data folder (models, the SQLite file), shared with the catalog's <c>Verge:DataDirectory</c>.</summary>
+    public const string DataDirectoryKey = "Verge:DataDirectory";
+
+    public const string DefaultDataDirectory = "data";
 
     public StorageKind Storage { get; set; } = StorageKind.Sqlite;
 

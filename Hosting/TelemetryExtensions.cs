@@ -6,7 +6,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Verge.Orleans.Grains.Abstractions;
 
-namespace Verge.Orleans.Silo.Hosting;
+namespace Verge.Orleans.Hosting;
 
 public static class TelemetryExtensions
 {

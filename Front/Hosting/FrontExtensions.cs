@@ -1,0 +1,36 @@
+using Verge.Orleans.Front.Balancing;
+using Verge.Orleans.Hosting;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Health;
+
+namespace Verge.Orleans.Front.Hosting;
+
+public static class FrontExtensions
+{
+    /// <summary>YARP with a configuration rebuilt from the cluster's gateway directory, health policies and telemetry.</summary>
+    public static IHostApplicationBuilder AddVergeFront(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<FrontOptions>().BindConfiguration(FrontOptions.Section)
+            .Validate(o => o.DiscoveryPeriod > TimeSpan.Zero && o.HealthCheckInterval > TimeSpan.Zero && o.MaxReplayBodyBytes >= 0,
+                $"{FrontOptions.Section}: DiscoveryPeriod and HealthCheckInterval must be positive, MaxReplayBodyBytes not negative.")
+            .ValidateOnStart();
+        builder.Services.AddReverseProxy().LoadFromMemory([], []);
+        builder.Services.AddSingleton<IPassiveHealthCheckPolicy, FirstFailurePolicy>();
+        builder.Services.AddHostedService<HelperDiscovery>();
+        builder.AddVergeTelemetry();
+        return builder;
+    }
+
+    /// <summary>Every path goes to a gateway; a request that failed before its answer started is replayed on another.</summary>
+    public static WebApplication MapVergeFront(this WebApplication app)
+    {
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.UseMiddleware<ReplayOnAnotherHelper>();
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        return app;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Verge.Orleans.Bench;
+
+/// <summary>
+/// What the YARP front costs: generation speed through the front against straight to one of the gateways
+/// behind it, one stream and eight at once, on the same cluster in the same run. Rounds alternate the two
+/// paths so drift on a noisy machine hits both alike.
+/// </summary>
+internal static class FrontBench
+{
+    // usage: Bench front <front base url incl. /v1> <gateway base url incl. /v1> <assistant> <api key> [tokens]
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var (frontUrl, gatewayUrl, assistant, key) = (args[0], args[1], args[2], args[3]);
+        var tokens = args.Length > 4 ? int.Parse(args[4]) : 128;
+        using var front = Client(frontUrl, key);
+        using var gateway = Client(gatewayUrl, key);
+        Console.WriteLine($"front {frontUrl} against gateway {gatewayUrl}, {tokens} tokens per stream");
+        await StreamAsync(front, assistant, tokens);
+        await StreamAsync(gateway, assistant, tokens);
+
+        foreach (var streams in new[] { 1, 8 })
+        {
+            var (viaFront, direct) = (new List<double>(), new List<double>());
+            for (var round = 0; round < 5; round++)
+            {
+                viaFront.Add(await AggregateAsync(front, assistant, tokens, streams));
+                direct.Add(await AggregateAsync(gateway, assistant, tokens, streams));
+            }
+
+            var (f, d) = (Median(viaFront), Median(direct));
+            Console.WriteLine($"{streams} stream(s): through the front {f:F1} tok/s, straight to a gateway {d:F1} tok/s, ratio {f / d:F3} (target >= 0.98)");
+        }
+
+        return 0;
+    }
+
+    private static HttpClient Client(string baseUrl, string key)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(10) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>Tokens per second of <paramref name="streams"/> streams at once, from the first request to the last token.</summary>
+    private static async Task<double> AggregateAsync(HttpClient client, string assistant, int tokens, int streams)
+    {
+        var watch = Stopwatch.StartNew();
+        var runs = await Task.WhenAll(Enumerable.Range(0, streams).Select(_ => StreamAsync(client, assistant, tokens)));
+        return streams == 1 ? runs[0].DecodeTokensPerSecond : runs.Sum(r => r.Tokens) / watch.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<Run> StreamAsync(HttpClient client, string assistant, int tokens)
+    {
+        var clock = new StreamClock();
+        var body = $$"""{"model":"{{assistant}}","stream":true,"temperature":0,"ignore_eos":true,"max_tokens":{{tokens}},"messages":[{"role":"user","content":"Write a story."}]}""";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "chat/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.Contains("\"delta\":{\"content\"", StringComparison.Ordinal) || line.Contains("\"delta\":{\"reasoning_content\"", StringComparison.Ordinal))
+            {
+                clock.Token();
+            }
+        }
+
+        return clock.Stop();
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+}
