@@ -14,6 +14,8 @@ internal static class OpenAiErrors
         RequestValidationException invalid => (400, Body(invalid.Message, "invalid_request_error", invalid.Param, invalid.Code), null),
         JsonException => (400, Body("We could not parse the JSON body of your request.", "invalid_request_error", null, "invalid_json"), null),
         BadHttpRequestException bad => (bad.StatusCode, Body(bad.Message, "invalid_request_error", null, null), null),
+        // Kestrel reports some broken framing (a chunk size that overflows) as a plain I/O error while the body is read.
+        IOException => (400, Body($"The request body could not be read: {error.Message}", "invalid_request_error", null, null), null),
         ServingException serving => (serving.Status, Body(serving.Message, TypeOf(serving.Status, serving.Code), serving.Param, serving.Code), serving.RetryAfterSeconds),
         TimeoutException => (503, Body("The cluster did not answer in time; retry.", "server_error", null, "timeout"), 1),
         _ when SiloLoss.Is(error) => (503, Body("A node of the cluster went away while serving this request; retry.", "server_error", null, "node_lost"), 1),

@@ -38,11 +38,6 @@ internal static partial class RequestBody
         {
             throw NotUtf8();
         }
-        catch (IOException error) when (error is not BadHttpRequestException && !cancellationToken.IsCancellationRequested)
-        {
-            // Kestrel's framing errors (a chunk size that overflows) come as I/O errors, not as a 400 of its own.
-            throw new BadHttpRequestException($"The request body could not be read: {error.Message}", StatusCodes.Status400BadRequest);
-        }
 
         return body ?? throw new RequestValidationException("The request body must be a JSON object.", null);
     }

@@ -147,7 +147,10 @@ internal sealed class GenerationRunner(
             try
             {
                 var planner = grains.GetGrain<IAssistantGrain>(assistant);
-                var plan = await (session is null ? planner.PlanAsync(request) : planner.PlanInSessionAsync(request, session));
+                var planning = session is null ? planner.PlanAsync(request) : planner.PlanInSessionAsync(request, session);
+                // A continuation is planned while a silo is known to be failing: a plan that does not come back
+                // quickly waited on that silo's grains, and is tried again (they move once it is declared dead).
+                var plan = await (request.Continuation.Count > 0 ? planning.WaitAsync(migration.Value.StallTimeout, cancel) : planning);
                 events = grains.GetGrain<IModelWorkerGrain>(plan.Worker).GenerateAsync(plan.Request, aborted).GetAsyncEnumerator(aborted);
                 if (!await events.MoveNextAsync() || events.Current.Kind != GenerationEventKind.Accepted)
                 {

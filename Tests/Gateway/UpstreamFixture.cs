@@ -31,7 +31,8 @@ public sealed class UpstreamFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var port = GatewayFixture.FreePort();
-        var builder = WebApplication.CreateBuilder();
+        // Named as the product, so the console's static assets are found as the product finds them.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = typeof(Standalone.Program).Assembly.GetName().Name });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Verge:DataDirectory"] = Path.Combine(Path.GetTempPath(), $"verge-upstream-{Guid.NewGuid():N}"),
