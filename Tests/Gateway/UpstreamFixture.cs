@@ -37,6 +37,7 @@ public sealed class UpstreamFixture : IAsyncLifetime
         {
             ["Verge:DataDirectory"] = Path.Combine(Path.GetTempPath(), $"verge-upstream-{Guid.NewGuid():N}"),
             ["Verge:BootstrapAdminKey"] = UpstreamKey,
+            ["Logging:Console:LogLevel:Default"] = "Warning",
             ["Verge:Silo:SiloPort"] = GatewayFixture.FreePort().ToString(),
             ["Verge:Silo:GatewayPort"] = GatewayFixture.FreePort().ToString(),
             ["Verge:Models:0:Name"] = GatewayFixture.Demo,
