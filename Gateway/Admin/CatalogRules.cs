@@ -18,6 +18,7 @@ internal static class CatalogRules
         Check(errors, "contextSize", model.ContextSize >= 16, "Context Size must be at least 16 tokens.");
         Check(errors, "cores", model.Cores >= 1, "Cores must be at least 1.");
         Check(errors, "maxQueue", model.MaxQueue >= 0, "Max queue cannot be negative.");
+        Check(errors, "maxQueueSeconds", model.MaxQueueSeconds >= 1, "Max queue seconds must be at least 1.");
         Check(errors, "pooling", model.Pooling is null || (model.Embedding && ModelSpec.PoolingTypes.Contains(model.Pooling)),
             model.Embedding ? "pooling must be mean, cls or last (or absent: the model file's own)." : "pooling applies to embedding models only (\"embedding\": true).");
         Check(errors, "promptCacheMiB", model.PromptCacheMiB >= 0, "Prompt Cache MiB cannot be negative.");

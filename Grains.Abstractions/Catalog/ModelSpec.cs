@@ -57,4 +57,11 @@ public sealed record ModelSpec
     /// used out); their next turn restores it instead of evaluating the prefix again. 0 turns it off.
     /// </summary>
     [Id(17)] public int PromptCacheMiB { get; init; } = 256;
+
+    /// <summary>
+    /// Longest wait for a slot, in seconds: a request the worker estimates it cannot start within it is
+    /// refused at once (429 with that estimate as <c>Retry-After</c>), and one still waiting past it is
+    /// answered with that error without ever taking a slot.
+    /// </summary>
+    [Id(18)] public int MaxQueueSeconds { get; init; } = 30;
 }

@@ -47,7 +47,10 @@ public sealed class ServingException : Exception
             "model");
 
     public static ServingException Busy(int retryAfterSeconds) =>
-        new(429, "server_busy", "All slots and the wait queue of this model are full; retry later.") { RetryAfterSeconds = retryAfterSeconds };
+        new(429, "server_busy", $"This model cannot start the request within its longest wait (its slots and queue are full for about {retryAfterSeconds} s); retry later.")
+        {
+            RetryAfterSeconds = retryAfterSeconds,
+        };
 
     public static ServingException Conflict(string what) => new(409, "conflict", $"{what} already exists.");
 

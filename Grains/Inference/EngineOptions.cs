@@ -14,6 +14,9 @@ internal sealed record EngineOptions
     /// <summary>Requests that may wait for a slot before new ones are refused.</summary>
     public int MaxQueue { get; init; } = 64;
 
+    /// <summary>Longest wait for a slot (see <see cref="Abstractions.Catalog.ModelSpec.MaxQueueSeconds"/>).</summary>
+    public TimeSpan MaxQueueWait { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Tokens per decode step; prompts are fed in chunks that fit beside the generating sequences.</summary>
     public int BatchSize { get; init; } = 512;
 

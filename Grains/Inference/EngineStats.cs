@@ -19,6 +19,7 @@ internal sealed class EngineStats
     private long _cacheBytes;
     private int _cacheEntries;
     private long _evictions;
+    private long _holdTicks;
 
     public long Completed => Interlocked.Read(ref _completed);
 
@@ -45,7 +46,31 @@ internal sealed class EngineStats
         _throughput.Add();
     }
 
-    public void RequestCompleted() => Interlocked.Increment(ref _completed);
+    /// <summary>A request ended; with when it was <paramref name="admitted"/> (a timestamp), its slot time counts toward the wait estimate.</summary>
+    public void RequestCompleted(long admitted = 0)
+    {
+        Interlocked.Increment(ref _completed);
+        if (admitted == 0)
+        {
+            return;
+        }
+
+        // How long a request holds its slot, smoothed over the last requests or so: the basis of the wait estimate.
+        var held = System.Diagnostics.Stopwatch.GetTimestamp() - admitted;
+        var mean = Interlocked.Read(ref _holdTicks);
+        Interlocked.Exchange(ref _holdTicks, mean == 0 ? held : mean + (held - mean) / 8);
+    }
+
+    /// <summary>
+    /// The wait before a new request gets a slot when <paramref name="ahead"/> requests wait before it for
+    /// <paramref name="slots"/> slots, of which <paramref name="free"/> are free: whole rounds of slot
+    /// holding times. Zero until a request has completed (nothing measured yet).
+    /// </summary>
+    public TimeSpan EstimatedWait(int ahead, int free, int slots)
+    {
+        var rounds = Math.Max(0, ahead + 1 - free) / (double)slots;
+        return TimeSpan.FromSeconds(rounds * Interlocked.Read(ref _holdTicks) / System.Diagnostics.Stopwatch.Frequency);
+    }
 
     /// <summary>A request was placed: it reused a cached prefix or nothing.</summary>
     public void Placed(bool reused) => Interlocked.Increment(ref reused ? ref _cacheHits : ref _cacheMisses);

@@ -139,7 +139,7 @@ internal sealed partial class InferenceEngine
         Interlocked.Decrement(ref _busy);
         if (sequence.Choice == 0)
         {
-            _stats.RequestCompleted();
+            _stats.RequestCompleted(sequence.Admitted);
         }
 
         sequence.Dispose();

@@ -25,6 +25,7 @@ internal sealed partial class InferenceEngine : IWorkerEngine
     private readonly SlotCache _cache;
     private readonly PromptCache _saved;
     private readonly FairQueue<Request> _waiting = new();
+    private readonly ConcurrentQueue<Request> _arrivals = new(); // the waiting requests in arrival order, for their deadline
     private readonly ConcurrentDictionary<string, long> _lastAsked = new(); // user → when it last submitted (ms ticks)
     private readonly ManualResetEventSlim _wake = new();
     private readonly LLamaBatch _batch = new();
@@ -92,10 +93,12 @@ internal sealed partial class InferenceEngine : IWorkerEngine
         }
 
         Request.Validate(settings, _slots.Length, _model);
-        if (Interlocked.Increment(ref _queued) > _options.MaxQueue + FreeSlots)
+        var ahead = Interlocked.Increment(ref _queued) - 1;
+        var wait = _stats.EstimatedWait(ahead, FreeSlots, _slots.Length);
+        if (ahead + 1 > _options.MaxQueue + FreeSlots || wait > _options.MaxQueueWait)
         {
             Interlocked.Decrement(ref _queued);
-            throw ServingException.Busy(retryAfterSeconds: 1);
+            throw ServingException.Busy(RetryAfterSeconds(wait));
         }
 
         var who = requester ?? Requester.Anonymous;
@@ -120,6 +123,7 @@ internal sealed partial class InferenceEngine : IWorkerEngine
         });
         request.Output.Completion.ContinueWith(_ => Closed(), TaskScheduler.Default);
         _waiting.Enqueue(request, who.User, who.Key, Cost(prompt, settings), who.Weight);
+        _arrivals.Enqueue(request);
         _wake.Set();
         return request.Output;
     }
@@ -219,6 +223,26 @@ internal sealed partial class InferenceEngine : IWorkerEngine
         FailAll(new ServingException(503, "worker_stopped", $"Worker {_name} stopped."));
     }
 
+    /// <summary>The wait a request arriving now would have before its slot (see <see cref="EngineStats.EstimatedWait"/>).</summary>
+    public TimeSpan EstimatedWait => _stats.EstimatedWait(Volatile.Read(ref _queued), FreeSlots, _slots.Length);
+
+    private static int RetryAfterSeconds(TimeSpan wait) => (int)Math.Max(1, Math.Ceiling(wait.TotalSeconds));
+
+    // A request still waiting past the bound is answered now (429) and skipped when its turn comes: its slot is never taken.
+    private void ExpireWaiting()
+    {
+        var now = Stopwatch.GetTimestamp();
+        while (_arrivals.TryPeek(out var oldest)
+            && (oldest.Started || oldest.Cancelled || Stopwatch.GetElapsedTime(oldest.Enqueued, now) > _options.MaxQueueWait))
+        {
+            _arrivals.TryDequeue(out _);
+            if (!oldest.Started && !oldest.Cancelled)
+            {
+                oldest.Fail(ServingException.Busy(RetryAfterSeconds(EstimatedWait)));
+            }
+        }
+    }
+
     private void Admit()
     {
         for (var slot = 0; slot < _slots.Length; slot++)
@@ -239,6 +263,7 @@ internal sealed partial class InferenceEngine : IWorkerEngine
                 continue;
             }
 
+            request.Started = true;
             foreach (var choice in request.Choices)
             {
                 // Later choices copy choice 0's prompt KV: their slots only need to be free.
@@ -255,5 +280,7 @@ internal sealed partial class InferenceEngine : IWorkerEngine
             // still counted as queued, so Submit never saw its slot free and its queue place empty at once.
             Interlocked.Decrement(ref _queued);
         }
+
+        ExpireWaiting();
     }
 }

@@ -59,6 +59,7 @@ public sealed class InferenceService(ILoggerFactory loggers) : IDisposable
                     ContextSize = spec.ContextSize,
                     Threads = threads,
                     MaxQueue = spec.MaxQueue,
+                    MaxQueueWait = TimeSpan.FromSeconds(spec.MaxQueueSeconds),
                     InsertThinkTag = spec.InsertThinkTag,
                     PromptCacheBytes = (long)spec.PromptCacheMiB << 20,
                 }, worker, _logger);

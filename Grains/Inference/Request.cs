@@ -59,6 +59,9 @@ internal sealed class Request
 
     public bool Cancelled => _cancelled;
 
+    /// <summary>Its slots were taken (set by the decode thread; read by it too).</summary>
+    public bool Started { get; set; }
+
     public void Cancel() => _cancelled = true;
 
     public void Write(GenerationEvent update) => _output.Writer.TryWrite(update);

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Verge.Orleans.Grains.Abstractions.Inference;
+using Verge.Orleans.Grains.Inference;
+using static Verge.Orleans.Tests.Inference.EngineRuns;
+
+namespace Verge.Orleans.Tests.Inference;
+
+/// <summary>
+/// Honest admission: a worker takes only what it can start within its longest wait; the rest is a quick
+/// 429 whose Retry-After is at least the wait it estimated, and nothing accepted is left hanging.
+/// </summary>
+public sealed class AdmissionTests
+{
+    [Fact]
+    public async Task RequestsStillWaitingPastTheBoundAreAnswered429AndNeverTakeTheSlot()
+    {
+        using var model = LoadedModel.Load(TestModels.ScriptedPath);
+        using var engine = Bounded(model, TimeSpan.FromMilliseconds(200));
+        using var hold = new CancellationTokenSource();
+        var holder = engine.Submit(Prompt(model), Endless, hold.Token);
+        await holder.WaitToReadAsync();
+
+        var waiting = Enumerable.Range(0, 3).Select(_ => Collect(engine.Submit(Prompt(model), new SamplingSettings(), CancellationToken.None))).ToList();
+        var refusals = await Task.WhenAll(waiting.Select(w => Assert.ThrowsAsync<ServingException>(() => w)));
+
+        Assert.All(refusals, refused => Assert.Equal((429, "server_busy"), (refused.Status, refused.Code)));
+        Assert.All(refusals, refused => Assert.True(refused.RetryAfterSeconds >= 1));
+        await StopAsync(hold, holder);
+        Assert.Equal(1, engine.Counters.CompletedRequests); // only the holder ever had the slot
+    }
+
+    [Fact]
+    public async Task ARequestThatCouldNotStartWithinTheBoundIsRefusedAtOnceWithTheEstimatedWait()
+    {
+        using var model = LoadedModel.Load(TestModels.ScriptedPath);
+        using var engine = Bounded(model, TimeSpan.FromMilliseconds(1));
+        await Run(engine, Prompt(model), new SamplingSettings()); // one measured slot time
+        using var hold = new CancellationTokenSource();
+        var holder = engine.Submit(Prompt(model), Endless, hold.Token);
+        await holder.WaitToReadAsync();
+
+        var estimate = engine.EstimatedWait;
+        var refused = Assert.Throws<ServingException>(() => engine.Submit(Prompt(model), new SamplingSettings(), CancellationToken.None));
+
+        Assert.Equal(429, refused.Status);
+        Assert.True(estimate > TimeSpan.Zero);
+        Assert.True(refused.RetryAfterSeconds >= Math.Ceiling(estimate.TotalSeconds), $"Retry-After {refused.RetryAfterSeconds} s, estimate {estimate}");
+        await StopAsync(hold, holder);
+    }
+
+    private static readonly SamplingSettings Endless = new() { IgnoreEos = true, MaxTokens = int.MaxValue, Temperature = 0 };
+
+    private static InferenceEngine Bounded(LoadedModel model, TimeSpan maxWait) =>
+        new(model, new EngineOptions { Parallel = 1, ContextSize = 4096, Threads = 2, MaxQueueWait = maxWait }, "test", NullLogger.Instance);
+
+    private static async Task<List<GenerationEvent>> StopAsync(CancellationTokenSource hold, System.Threading.Channels.ChannelReader<GenerationEvent> holder)
+    {
+        await hold.CancelAsync();
+        return await Collect(holder);
+    }
+}
