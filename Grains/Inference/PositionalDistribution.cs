@@ -11,6 +11,7 @@ namespace Verge.Orleans.Grains.Inference;
 internal sealed class PositionalDistribution(ulong seed) : ICustomSampler
 {
     private ulong _position;
+    private float[] _weights = [];
 
     public string Name => "verge-positional-dist";
 
@@ -23,23 +24,30 @@ internal sealed class PositionalDistribution(ulong seed) : ICustomSampler
             max = Math.Max(max, candidate.Logit);
         }
 
-        var total = 0.0;
-        foreach (var candidate in data)
+        // One exponential per candidate (a whole vocabulary when no earlier stage truncated it), kept for the draw.
+        if (_weights.Length < data.Length)
         {
-            total += Math.Exp(candidate.Logit - max);
+            _weights = new float[data.Length];
+        }
+
+        var total = 0.0;
+        for (var i = 0; i < data.Length; i++)
+        {
+            _weights[i] = MathF.Exp(data[i].Logit - max); // 0 for a candidate ruled out (-inf)
+            total += _weights[i];
         }
 
         var target = Uniform(seed, _position) * total;
         var chosen = -1;
         for (var i = 0; i < data.Length; i++)
         {
-            if (float.IsNegativeInfinity(data[i].Logit))
+            if (_weights[i] == 0)
             {
                 continue;
             }
 
             chosen = i;
-            target -= Math.Exp(data[i].Logit - max);
+            target -= _weights[i];
             if (target < 0)
             {
                 break;
