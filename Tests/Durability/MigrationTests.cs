@@ -34,8 +34,8 @@ public sealed class MigrationTests(PostgresServer postgres, ITestOutputHelper ou
         var collected = await CollectAsync(cluster, fault: silo => silo.Crash());
 
         Report("kill -9", unfaulted, streamed, cluster);
-        Assert.Equal((unfaulted.Text, "length", null), (streamed.Text, streamed.FinishReason, streamed.Error));
-        Assert.Equal(unfaulted.Text, collected);
+        AssertSameAnswer(unfaulted, streamed);
+        AssertSameAnswer(unfaulted, collected);
         Assert.Equal(2, Moves(cluster));
     }
 
@@ -48,8 +48,23 @@ public sealed class MigrationTests(PostgresServer postgres, ITestOutputHelper ou
         var streamed = await StreamAsync(cluster, fault: silo => silo.Pause());
 
         Report("kill -STOP", unfaulted, streamed, cluster);
-        Assert.Equal((unfaulted.Text, "length", null), (streamed.Text, streamed.FinishReason, streamed.Error));
+        AssertSameAnswer(unfaulted, streamed);
         Assert.Equal(1, Moves(cluster));
+    }
+
+    /// <summary>
+    /// The whole answer, once, without an error. Its text is the unfaulted one up to where the numerics allow:
+    /// the new worker evaluates the delivered tokens in one batch where the lost one decoded them one by one,
+    /// and llama.cpp's float results depend on the batch, so a near-tie of this random model may flip later on.
+    /// </summary>
+    private void AssertSameAnswer(Streamed unfaulted, Streamed faulted)
+    {
+        Assert.Equal(("length", null, AnswerTokens), (faulted.FinishReason, faulted.Error, faulted.CompletionTokens));
+        var same = unfaulted.Text.Zip(faulted.Text).TakeWhile(pair => pair.First == pair.Second).Count();
+        output.WriteLine(same == unfaulted.Text.Length && same == faulted.Text.Length
+            ? "byte-identical to the unfaulted answer"
+            : $"identical for {same} of {unfaulted.Text.Length} characters");
+        Assert.True(same >= 100, $"the answers differ from character {same}");
     }
 
     // The gateway logs each answer it moves to another worker.
@@ -83,6 +98,7 @@ public sealed class MigrationTests(PostgresServer postgres, ITestOutputHelper ou
     {
         model = Assistant,
         stream,
+        stream_options = stream ? new { include_usage = true } : null,
         temperature = 0,
         max_tokens = maxTokens,
         ignore_eos = true,
@@ -108,6 +124,7 @@ public sealed class MigrationTests(PostgresServer postgres, ITestOutputHelper ou
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         var text = new System.Text.StringBuilder();
         string? finish = null, error = null;
+        var completionTokens = 0;
         while (await reader.ReadLineAsync() is { } line && line != "data: [DONE]")
         {
             if (!line.StartsWith("data: ", StringComparison.Ordinal))
@@ -120,6 +137,11 @@ public sealed class MigrationTests(PostgresServer postgres, ITestOutputHelper ou
             {
                 error = failure.GetProperty("message").GetString();
                 continue;
+            }
+
+            if (frame.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)
+            {
+                completionTokens = usage.GetProperty("completion_tokens").GetInt32();
             }
 
             if (frame.GetProperty("choices") is { ValueKind: JsonValueKind.Array } choices && choices.GetArrayLength() > 0)
@@ -137,13 +159,14 @@ public sealed class MigrationTests(PostgresServer postgres, ITestOutputHelper ou
             }
         }
 
-        return new Streamed(text.ToString(), finish, error, total.Elapsed);
+        return new Streamed(text.ToString(), finish, error, completionTokens, total.Elapsed);
     }
 
     /// <summary>A whole answer in one response; <paramref name="fault"/> hits the worker's silo once it is generating (it takes seconds).</summary>
-    private static async Task<string> CollectAsync(ProcessCluster cluster, Action<ClusterProcess> fault)
+    private static async Task<Streamed> CollectAsync(ProcessCluster cluster, Action<ClusterProcess> fault)
     {
         using var client = cluster.Client();
+        var total = Stopwatch.StartNew();
         var silo = await cluster.SiloOfWorkerAsync("slow-random");
         var answering = client.PostAsJsonAsync("/v1/chat/completions", Request(stream: false));
         await Eventually.HoldsAsync(() => cluster.WorkerBusyAsync("slow-random"), "the answer did not start");
@@ -151,8 +174,11 @@ public sealed class MigrationTests(PostgresServer postgres, ITestOutputHelper ou
         using var response = await answering;
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()!;
+        var answer = JsonDocument.Parse(body).RootElement;
+        var choice = answer.GetProperty("choices")[0];
+        return new Streamed(choice.GetProperty("message").GetProperty("content").GetString()!, choice.GetProperty("finish_reason").GetString(), null,
+            answer.GetProperty("usage").GetProperty("completion_tokens").GetInt32(), total.Elapsed);
     }
 
-    private sealed record Streamed(string Text, string? FinishReason, string? Error, TimeSpan Took);
+    private sealed record Streamed(string Text, string? FinishReason, string? Error, int CompletionTokens, TimeSpan Took);
 }

@@ -54,17 +54,23 @@ public sealed class EmbeddingEngineTests
         var inputs = Texts.Select(text => Tokens(model, text)).ToArray();
         var expected = await engine.EmbedAsync(inputs, CancellationToken.None);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => engine.EmbedAsync(inputs, CancellationToken.None)));
-
-        foreach (var result in results)
+        // Whether requests arrive while a decode runs depends on the scheduler: of a few bursts of 16, one must share.
+        var bursts = new List<long>();
+        for (var burst = 0; burst < 5 && bursts.All(decodes => decodes >= 16); burst++)
         {
-            for (var i = 0; i < inputs.Length; i++)
+            var before = engine.Counters.Steps;
+            var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => engine.EmbedAsync(inputs, CancellationToken.None)));
+            bursts.Add(engine.Counters.Steps - before);
+            foreach (var result in results)
             {
-                AssertClose(expected[i], result[i]);
+                for (var i = 0; i < inputs.Length; i++)
+                {
+                    AssertClose(expected[i], result[i]);
+                }
             }
         }
 
-        Assert.True(engine.Counters.Steps < 1 + 16, $"16 requests took {engine.Counters.Steps - 1} decodes");
+        Assert.True(bursts[^1] < 16, $"bursts of 16 requests took {string.Join(", ", bursts)} decodes");
         Assert.True(engine.Idle);
     }
 
