@@ -6,7 +6,8 @@
 # BENCH_SUITES="chat embeddings front" picks suites (front is opt-in: it starts a cluster on a throwaway
 # PostgreSQL and compares generation through the YARP front with generation straight to a gateway);
 # BENCH_ONLY=conversations runs only the prompt cache figures of the chat suite, BENCH_ONLY=routing only
-# the two-worker routing figure.
+# the two-worker routing figure, BENCH_ONLY=table only issue #15's table (every figure against LLamaSharp driven
+# directly on the same file, on an assistant of 8 slots x 4096 tokens).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${BENCH_DIR:-$(mktemp -d)}
@@ -53,12 +54,14 @@ if [[ " $suites " == *" chat "* || " $suites " == *" embeddings "* ]]; then
     --Verge:Models:4:Name bench4r --Verge:Models:4:Path "$model" --Verge:Models:4:Parallel 4 \
     --Verge:Models:4:ContextSize 2048 --Verge:Models:4:Cores "$(nproc)" --Verge:Models:4:MaxQueue 64 \
     --Verge:Models:4:MinWorkers 2 --Verge:Models:4:MaxWorkers 2 --Verge:Models:4:PromptCacheMiB "${BENCH_PROMPT_CACHE_MIB:-256}" \
+    --Verge:Models:5:Name bench8k --Verge:Models:5:Path "$model" --Verge:Models:5:Parallel 8 \
+    --Verge:Models:5:ContextSize 4096 --Verge:Models:5:Cores "$(nproc)" \
     --Verge:Silo:SiloPort "${BENCH_SILO_PORT:-21111}" --Verge:Silo:GatewayPort "${BENCH_GATEWAY_PORT:-23000}" --Logging:LogLevel:Default Warning &
   pids+=($!)
   for _ in $(seq 1 100); do curl -sf -H "Authorization: Bearer $key" "http://127.0.0.1:$port/v1/models" >/dev/null && break; sleep 0.2; done
 fi
 if [[ " $suites " == *" chat "* ]]; then
-  dotnet $bench "$model" "http://127.0.0.1:$port/v1" bench "$key" "${BENCH_TOKENS:-128}" bench4 bench4c bench4r
+  dotnet $bench "$model" "http://127.0.0.1:$port/v1" bench "$key" "${BENCH_TOKENS:-128}" bench4 bench4c bench4r bench8k
 fi
 if [[ " $suites " == *" embeddings "* ]]; then
   dotnet $bench embeddings "$embedding" "http://127.0.0.1:$port/v1" bench-embed "$key"

@@ -54,7 +54,7 @@ internal sealed partial class InferenceEngine : IWorkerEngine
             UBatchSize = (uint)options.BatchSize,
             Threads = options.Threads,
             BatchThreads = options.Threads,
-            KVUnified = true,
+            KVUnified = false,
         };
         _context = model.Weights.CreateContext(parameters);
         _thread = new Thread(Run) { IsBackground = true, Name = $"decode {name}" };

@@ -7,8 +7,10 @@ using Verge.Orleans.Grains.Abstractions.Inference;
 using Verge.Orleans.Grains.Inference;
 
 // usage: Bench <model.gguf> <gateway base url incl. /v1> <assistant> <api key> [tokens] [4-slot assistant for the fairness figure]
-//        [4-slot assistant with a long context for the conversations figure] [the same on two workers for the routing figure];
-//        BENCH_ONLY=conversations runs only the prompt cache figures, BENCH_ONLY=routing only the routing figure
+//        [4-slot assistant with a long context for the conversations figure] [the same on two workers for the routing figure]
+//        [8 slots x 4096 tokens for issue #15's table against the raw engine];
+//        BENCH_ONLY=conversations runs only the prompt cache figures, BENCH_ONLY=routing only the routing figure,
+//        BENCH_ONLY=table only the table
 //        Bench embeddings <embedding.gguf> <gateway base url incl. /v1> <assistant> <api key>
 //        Bench front <front base url incl. /v1> <gateway base url incl. /v1> <assistant> <api key> [tokens]
 if (args is ["embeddings", .. var rest])
@@ -33,9 +35,9 @@ if (Environment.GetEnvironmentVariable("BENCH_ONLY") == "conversations")
     return 0;
 }
 
-if (Environment.GetEnvironmentVariable("BENCH_ONLY") == "raw")
+if (Environment.GetEnvironmentVariable("BENCH_ONLY") == "table")
 {
-    await RawComparisonAsync();
+    await TableAsync();
     return 0;
 }
 
@@ -99,7 +101,6 @@ for (var round = 0; round < 3; round++)
 
 var (inMedian, httpMedian) = (Median(inProcess), Median(overHttp));
 Console.WriteLine($"single stream generation: in-process {inMedian:F1} tok/s, HTTP {httpMedian:F1} tok/s, ratio {httpMedian / inMedian:F3} (target >= 0.95)");
-await RawComparisonAsync();
 
 // Structured output: the same stream constrained by a JSON schema (a story string: the grammar never closes early).
 const string storySchema = ""","response_format":{"type":"json_schema","json_schema":{"name":"story","strict":true,"schema":{"type":"object","properties":{"story":{"type":"string"}},"required":["story"],"additionalProperties":false}}}""";
@@ -181,6 +182,11 @@ if (args.Length > 7)
     await ConversationsFigure.RunAsync(http, args[7], "over 2 workers of 4 slots");
 }
 
+if (args.Length > 8)
+{
+    await TableAsync();
+}
+
 return 0;
 
 // A normal user with a key of its own, made through the admin API.
@@ -195,45 +201,10 @@ async Task<string> LightKeyAsync()
 
 static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
-// The product against LLamaSharp driven directly on the same file, in this run: single-stream decode speed over HTTP
-// (median of three, alternating) and prompt speed at about 512 tokens (the server's own timings, a fresh prompt each time).
-async Task RawComparisonAsync()
+// Issue #15's table against LLamaSharp driven directly on the same file, on the assistant of 8 slots x 4096 tokens.
+async Task TableAsync()
 {
-    using var raw = new RawEngineFigure(modelPath, 2048);
     using var loaded = LoadedModel.Load(modelPath);
-    var story = loaded.RenderPrompt([new Verge.Orleans.Grains.Abstractions.Inference.ChatMessage("user", "Write a story.")], disableThink: false);
-    var rawDecode = new List<double>();
-    var productDecode = new List<double>();
-    for (var round = 0; round < 3; round++)
-    {
-        rawDecode.Add(raw.DecodeTokensPerSecond(story, tokens));
-        productDecode.Add((await HttpAsync()).DecodeTokensPerSecond);
-    }
-
-    Console.WriteLine($"single stream vs raw LLamaSharp: HTTP {Median(productDecode):F1} tok/s, raw {Median(rawDecode):F1} tok/s, ratio {Median(productDecode) / Median(rawDecode):F3} (target >= 0.97)");
-
-    var rawPrompt = new List<double>();
-    var productPrompt = new List<double>();
-    for (var round = 0; round < 3; round++)
-    {
-        var (text, tokensOfPrompt) = ($"Round {round} {Guid.NewGuid():N}:", Array.Empty<LLamaToken>());
-        while (tokensOfPrompt.Length < 500)
-        {
-            text += " once upon a time";
-            tokensOfPrompt = loaded.RenderPrompt([new Verge.Orleans.Grains.Abstractions.Inference.ChatMessage("user", text)], disableThink: false);
-        }
-
-        rawPrompt.Add(raw.PromptTokensPerSecond(tokensOfPrompt));
-        var body = $$"""{"model":"{{assistant}}","temperature":0,"max_tokens":1,"messages":[{"role":"user","content":"{{text}}"}]}""";
-        using var response = await http.PostAsync("chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
-        response.EnsureSuccessStatusCode();
-        using var answer = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        productPrompt.Add(answer.RootElement.GetProperty("timings").GetProperty("prompt_per_second").GetDouble());
-        if (round == 0)
-        {
-            Console.WriteLine($"prompt of {tokensOfPrompt.Length} tokens");
-        }
-    }
-
-    Console.WriteLine($"prompt speed vs raw LLamaSharp: product {Median(productPrompt):F0} tok/s, raw {Median(rawPrompt):F0} tok/s, ratio {Median(productPrompt) / Median(rawPrompt):F3} (target >= 1.0)");
+    using var raw = new RawEngineFigure(modelPath, 4096, sequences: 8);
+    await new TableFigure(http, args[8], loaded, raw, tokens).RunAsync();
 }

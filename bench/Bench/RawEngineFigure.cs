@@ -15,11 +15,12 @@ internal sealed class RawEngineFigure : IDisposable
     private readonly LLamaContext _context;
     private readonly LLamaBatch _batch = new();
 
-    public RawEngineFigure(string modelPath, int contextSize)
+    public RawEngineFigure(string modelPath, int contextSize, int sequences = 1)
     {
         var parameters = new ModelParams(modelPath)
         {
-            ContextSize = (uint)contextSize,
+            ContextSize = (uint)(contextSize * sequences),
+            SeqMax = (uint)sequences,
             BatchSize = 512,
             UBatchSize = 512,
             Threads = Environment.ProcessorCount,
@@ -59,15 +60,116 @@ internal sealed class RawEngineFigure : IDisposable
         return (tokens - 1) / clock.Elapsed.TotalSeconds;
     }
 
+    /// <summary>Seconds to evaluate <paramref name="prompt"/> from an empty context: its time to first token.</summary>
+    public double PromptSeconds(LLamaToken[] prompt) => prompt.Length / PromptTokensPerSecond(prompt);
+
+    /// <summary>
+    /// Every prompt in its own sequence, prefilled in batches of up to 512 tokens (first come first), then all
+    /// decoded together one token each per step, greedy, <paramref name="tokens"/> tokens each.
+    /// </summary>
+    public BatchedRun Batched(LLamaToken[][] prompts, int tokens)
+    {
+        _context.NativeHandle.MemoryClear();
+        using var sampler = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
+        sampler.AddGreedySampler();
+        var clock = Stopwatch.StartNew();
+        var firsts = new double[prompts.Length];
+        var logits = new int[prompts.Length];
+        var next = new LLamaToken[prompts.Length];
+        var pending = new List<int>();
+        _batch.Clear();
+        for (var seq = 0; seq < prompts.Length; seq++)
+        {
+            for (var i = 0; i < prompts[seq].Length; i++)
+            {
+                if (_batch.TokenCount == 512)
+                {
+                    FinishPrefill();
+                }
+
+                var index = _batch.Add(prompts[seq][i], i, (LLamaSeqId)seq, logits: i == prompts[seq].Length - 1);
+                if (i == prompts[seq].Length - 1)
+                {
+                    logits[seq] = index;
+                    pending.Add(seq);
+                }
+            }
+        }
+
+        FinishPrefill();
+        var decodeStarted = clock.Elapsed;
+        var positions = prompts.Select(p => p.Length).ToArray();
+        for (var step = 1; step < tokens; step++)
+        {
+            _batch.Clear();
+            for (var seq = 0; seq < prompts.Length; seq++)
+            {
+                logits[seq] = _batch.Add(next[seq], positions[seq]++, (LLamaSeqId)seq, logits: true);
+            }
+
+            Decode();
+            for (var seq = 0; seq < prompts.Length; seq++)
+            {
+                next[seq] = sampler.Sample(_context.NativeHandle, logits[seq]);
+            }
+        }
+
+        var total = clock.Elapsed;
+        return new BatchedRun(prompts.Length * tokens / total.TotalSeconds, prompts.Length * (tokens - 1) / (total - decodeStarted).TotalSeconds, [.. firsts]);
+
+        void FinishPrefill()
+        {
+            Decode();
+            foreach (var seq in pending)
+            {
+                next[seq] = sampler.Sample(_context.NativeHandle, logits[seq]);
+                firsts[seq] = clock.Elapsed.TotalSeconds;
+            }
+
+            pending.Clear();
+            _batch.Clear();
+        }
+    }
+
+    /// <summary>
+    /// A conversation's turns in one sequence that keeps its KV: each turn evaluates only what its prompt adds
+    /// to the previous one. Returns each turn's seconds to its first token.
+    /// </summary>
+    public List<double> Conversation(IReadOnlyList<LLamaToken[]> turns)
+    {
+        _context.NativeHandle.MemoryClear();
+        using var sampler = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
+        sampler.AddGreedySampler();
+        var held = Array.Empty<LLamaToken>();
+        var seconds = new List<double>();
+        foreach (var prompt in turns)
+        {
+            var clock = Stopwatch.StartNew();
+            var common = 0;
+            while (common < Math.Min(held.Length, prompt.Length - 1) && held[common] == prompt[common])
+            {
+                common++;
+            }
+
+            _context.NativeHandle.MemorySequenceRemove(LLamaSeqId.Zero, common, -1);
+            Prefill(prompt, common);
+            sampler.Sample(_context.NativeHandle, -1);
+            seconds.Add(clock.Elapsed.TotalSeconds);
+            held = prompt;
+        }
+
+        return seconds;
+    }
+
     public void Dispose()
     {
         _context.Dispose();
         _weights.Dispose();
     }
 
-    private void Prefill(LLamaToken[] prompt)
+    private void Prefill(LLamaToken[] prompt, int from = 0)
     {
-        for (var start = 0; start < prompt.Length; start += 512)
+        for (var start = from; start < prompt.Length; start += 512)
         {
             _batch.Clear();
             var end = Math.Min(prompt.Length, start + 512);
@@ -88,3 +190,6 @@ internal sealed class RawEngineFigure : IDisposable
         }
     }
 }
+
+/// <summary>Aggregate tokens per second with and without the prefill, and each sequence's time to first token.</summary>
+internal sealed record BatchedRun(double TokensPerSecond, double DecodeTokensPerSecond, List<double> TimesToFirstToken);
