@@ -20,6 +20,12 @@ internal sealed record EngineOptions
     /// <summary>Tokens per decode step; prompts are fed in chunks that fit beside the generating sequences.</summary>
     public int BatchSize { get; init; } = 512;
 
+    /// <summary>
+    /// Most prompt tokens a step evaluates when other sequences share the engine: a step's time is what their
+    /// next token waits (about 0.4 s for 128 tokens of a 0.5B model on two cores). A prompt alone takes whole batches.
+    /// </summary>
+    public int SharedPrefillChunk { get; init; } = 128;
+
     /// <summary>Host RAM for the states of slots taken by other requests (0: none); see <see cref="PromptCache"/>.</summary>
     public long PromptCacheBytes { get; init; } = 256L << 20;
 

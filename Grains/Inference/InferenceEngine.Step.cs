@@ -22,11 +22,20 @@ internal sealed partial class InferenceEngine
             }
         }
 
-        foreach (var sequence in _slots)
+        // Prompts are evaluated first come, first served, a bounded chunk per step unless one prompt has the engine
+        // to itself: generating sequences get their next token after a short step, and of several prompts sent
+        // together the first starts answering after its own evaluation rather than after all of theirs.
+        var prompts = PromptsInArrivalOrder();
+        if (sequencesInStep > 0 || prompts.Count > 1)
         {
-            if (sequence is null || sequence.Generating || sequence.AwaitsPrompt || budget == 0)
+            budget = Math.Min(budget, _options.SharedPrefillChunk);
+        }
+
+        foreach (var sequence in prompts)
+        {
+            if (budget == 0)
             {
-                continue;
+                break;
             }
 
             sequence.MarkPromptStarted();
@@ -68,6 +77,27 @@ internal sealed partial class InferenceEngine
                 Sample(slot, sequence);
             }
         }
+    }
+
+    private readonly List<Sequence> _prompts = [];
+
+    private List<Sequence> PromptsInArrivalOrder()
+    {
+        _prompts.Clear();
+        foreach (var sequence in _slots)
+        {
+            if (sequence is { Generating: false, AwaitsPrompt: false })
+            {
+                _prompts.Add(sequence);
+            }
+        }
+
+        if (_prompts.Count > 1)
+        {
+            _prompts.Sort(static (a, b) => a.Admitted.CompareTo(b.Admitted));
+        }
+
+        return _prompts;
     }
 
     // Choice 0 has just evaluated the prompt: the other choices share its KV and sample from its last logits.

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using LLama;
 using LLama.Common;
@@ -21,6 +22,7 @@ internal sealed class LoadedModel : IDisposable
     private const string ThinkTag = "<think>";
 
     private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, LLamaToken[]> _templatePieces = new();
     private int _fallbackLogged;
 
     private LoadedModel(string path, LLamaWeights weights, ChatTemplate template, ILogger logger)
@@ -111,10 +113,33 @@ internal sealed class LoadedModel : IDisposable
 
         foreach (var (piece, fromUser) in text.Pieces(rendered))
         {
-            tokens.AddRange(Weights.Tokenize(piece, false, special: !fromUser, Encoding.UTF8));
+            tokens.AddRange(fromUser ? Weights.Tokenize(piece, false, special: false, Encoding.UTF8) : TemplatePiece(piece));
         }
 
         return new RenderedPrompt([.. tokens], Thinks && !disableThink && OpensThought(rendered));
+    }
+
+    /// <summary>Most distinct template pieces kept tokenized (a piece is the text between two messages' contents).</summary>
+    private const int TemplatePieces = 1024;
+
+    // The template's own text (role markers, a default system prompt, the tools an agent sends every turn) comes
+    // back in nearly every prompt, and llama.cpp takes about a millisecond to tokenize a piece with its special
+    // tokens: each distinct piece is tokenized once.
+    private LLamaToken[] TemplatePiece(string piece)
+    {
+        if (_templatePieces.TryGetValue(piece, out var known))
+        {
+            return known;
+        }
+
+        var tokens = Weights.Tokenize(piece, false, special: true, Encoding.UTF8);
+        if (_templatePieces.Count >= TemplatePieces)
+        {
+            _templatePieces.Clear();
+        }
+
+        _templatePieces[piece] = tokens;
+        return tokens;
     }
 
     // llama.cpp's own rendering of the templates it recognises (ChatML, Llama 3, ...); ChatML when it recognises none.
