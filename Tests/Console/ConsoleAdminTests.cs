@@ -147,6 +147,30 @@ public sealed class ConsoleAdminTests(ConsoleFixture console)
     }
 
     [Fact]
+    public async Task AdminCreatesAModelFromAPathWithTheSameForm()
+    {
+        var model = "model-" + Guid.NewGuid().ToString("N")[..6];
+        var page = await console.SignInAsync();
+        await page.GotoAsync("/models");
+
+        await page.ClickAsync("#new-model");
+        await Expect(page.Locator("#model-context-size")).ToHaveValueAsync("8192");
+        await page.FillAsync("#model-name", model);
+        await page.FillAsync("#model-path", TestModels.ScriptedPath);
+        await page.FillAsync("#model-min-workers", "0");
+        await page.FillAsync("#model-context-size", "256");
+        await page.FillAsync("#model-cores", "1");
+        await page.ClickAsync("#save-model");
+
+        await Expect(page.Locator("#models tr", new() { HasText = model })).ToContainTextAsync(TestModels.ScriptedPath);
+        var saved = await console.Api().GetFromJsonAsync<JsonElement>($"/api/v1/models/{model}");
+        Assert.Equal((TestModels.ScriptedPath, 256, 1, 0), (saved.GetProperty("path").GetString(), saved.GetProperty("contextSize").GetInt32(),
+            saved.GetProperty("cores").GetInt32(), saved.GetProperty("minWorkers").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, saved.GetProperty("url").ValueKind);
+        Assert.Equal(HttpStatusCode.NoContent, (await console.Api().DeleteAsync($"/api/v1/models/{model}")).StatusCode);
+    }
+
+    [Fact]
     public async Task AdminEditsAnUpstreamAssistantAndItsKeyNeverReachesThePage()
     {
         var name = "upstream-" + Guid.NewGuid().ToString("N")[..6];
