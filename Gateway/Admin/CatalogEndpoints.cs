@@ -1,7 +1,6 @@
 using Verge.Orleans.Grains.Abstractions.Catalog;
 using Verge.Orleans.Grains.Abstractions.Grains;
 using Verge.Orleans.Grains.Abstractions.Inference;
-using Verge.Orleans.Gateway.Upstreams;
 
 namespace Verge.Orleans.Gateway.Admin;
 
@@ -58,27 +57,16 @@ internal static class CatalogEndpoints
     public static async Task<IResult> GetAssistantAsync(IGrainFactory grains, string assistant) =>
         Results.Ok(await Catalog(grains).GetAssistantAsync(assistant) ?? throw ServingException.NotFound($"Assistant '{assistant}'"));
 
-    public static async Task<IResult> CreateAssistantAsync(IGrainFactory grains, UpstreamKeyProtector keys, UpstreamAssistants upstreams, AssistantSpec body) =>
+    public static async Task<IResult> CreateAssistantAsync(CatalogCommands commands, AssistantSpec body) =>
         Validate(body)
-            ?? Results.Created($"/api/v1/assistants/{Uri.EscapeDataString(body.Name)}",
-                Edited(upstreams, await Catalog(grains).CreateAssistantAsync(UpstreamKeys.Seal(body, null, keys))));
+            ?? Results.Created($"/api/v1/assistants/{Uri.EscapeDataString(body.Name)}", await commands.CreateAssistantAsync(body));
 
-    public static async Task<IResult> UpdateAssistantAsync(
-        IGrainFactory grains, UpstreamKeyProtector keys, UpstreamAssistants upstreams, string assistant, AssistantSpec body) =>
-        Validate(body with { Name = assistant })
-            ?? Results.Ok(Edited(upstreams, await Catalog(grains).UpdateAssistantAsync(
-                UpstreamKeys.Seal(body with { Name = assistant }, await Catalog(grains).GetAssistantAsync(assistant), keys))));
+    public static async Task<IResult> UpdateAssistantAsync(CatalogCommands commands, string assistant, AssistantSpec body) =>
+        Validate(body with { Name = assistant }) ?? Results.Ok(await commands.UpdateAssistantAsync(body with { Name = assistant }));
 
-    private static AssistantSpec Edited(UpstreamAssistants upstreams, AssistantSpec saved)
+    public static async Task<IResult> DeleteAssistantAsync(CatalogCommands commands, string assistant)
     {
-        upstreams.Invalidate();
-        return saved;
-    }
-
-    public static async Task<IResult> DeleteAssistantAsync(IGrainFactory grains, UpstreamAssistants upstreams, string assistant)
-    {
-        await Catalog(grains).DeleteAssistantAsync(assistant);
-        upstreams.Invalidate();
+        await commands.DeleteAssistantAsync(assistant);
         return Results.NoContent();
     }
 

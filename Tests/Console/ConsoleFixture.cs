@@ -56,8 +56,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
         DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", key) },
     };
 
+    /// <summary>Saves what the page shows, its transitions finished (a label still moving would blur into its value).</summary>
     public static Task ScreenshotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, name + ".png") });
+        page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, name + ".png"), Animations = ScreenshotAnimations.Disabled });
 
     public async Task DisposeAsync()
     {

@@ -26,6 +26,8 @@ public sealed class ConsoleTests(ConsoleFixture console)
         await page.ClickAsync("#save-assistant");
         var row = page.Locator("#assistants tr", new() { HasText = name });
         await Expect(row).ToContainTextAsync("Online");
+        await page.Locator(".mud-snackbar").GetByRole(AriaRole.Button).ClickAsync(); // the "Saved" notice would cover New assistant
+        await Expect(page.Locator(".mud-snackbar")).ToHaveCountAsync(0);
         await ConsoleFixture.ScreenshotAsync(page, "assistants");
 
         await page.GetByLabel($"Chat with {name}").ClickAsync();

@@ -60,6 +60,83 @@ public sealed class UpstreamAssistantTests(UpstreamFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task EmbeddingsAreForwardedWithTheModelRewrittenAndAreTheUpstreamsOwn()
+    {
+        var name = await CreateAsync(fixture.UpstreamBaseUrl.ToString(), UpstreamFixture.UpstreamKey, model: UpstreamFixture.EmbeddingModel);
+        using var client = fixture.Client();
+        string[] inputs = ["Hello world", "a"];
+
+        using var forwarded = await client.PostAsJsonAsync("/v1/embeddings", new { model = name, input = inputs });
+        var body = await forwarded.Content.ReadAsStringAsync();
+        using var upstream = fixture.Upstream();
+        var direct = await (await upstream.PostAsJsonAsync("/v1/embeddings", new { model = UpstreamFixture.EmbeddingModel, input = inputs }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.True(forwarded.StatusCode == HttpStatusCode.OK, body);
+        var answer = JsonDocument.Parse(body).RootElement;
+        // The upstream answered for the model it knows: the request's model was rewritten on the way.
+        Assert.Equal(UpstreamFixture.EmbeddingModel, answer.GetProperty("model").GetString());
+        Assert.Equal([0, 1], answer.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("index").GetInt32()));
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            Inference.EmbeddingEngineTests.AssertClose(Vector(direct, i), Vector(answer, i));
+        }
+
+        Assert.Equal(direct.GetProperty("usage").GetProperty("prompt_tokens").GetInt32(), answer.GetProperty("usage").GetProperty("prompt_tokens").GetInt32());
+        AssertKeyNeverShown(body, forwarded.Headers.ToString(), forwarded.Content.Headers.ToString());
+    }
+
+    [Fact]
+    public async Task LegacyCompletionsAreForwardedWithTheModelRewrittenStreamedOrNot()
+    {
+        var name = await CreateAsync(fixture.UpstreamBaseUrl.ToString(), UpstreamFixture.UpstreamKey);
+        using var client = fixture.Client();
+        using var upstream = fixture.Upstream();
+
+        using var whole = await client.PostAsJsonAsync("/v1/completions", new { model = name, prompt = "Say hi:", max_tokens = 8, temperature = 0 });
+        var wholeBody = await whole.Content.ReadAsStringAsync();
+        var direct = await (await upstream.PostAsJsonAsync("/v1/completions", new { model = GatewayFixture.Demo, prompt = "Say hi:", max_tokens = 8, temperature = 0 }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        using var streamed = await client.PostAsJsonAsync("/v1/completions",
+            new { model = name, prompt = "Say hi:", max_tokens = 8, temperature = 0, stream = true, stream_options = new { include_usage = true } });
+        var streamedBody = await streamed.Content.ReadAsStringAsync();
+
+        Assert.True(whole.StatusCode == HttpStatusCode.OK, wholeBody);
+        var answer = JsonDocument.Parse(wholeBody).RootElement;
+        Assert.Equal(GatewayFixture.Demo, answer.GetProperty("model").GetString());
+        var text = direct.GetProperty("choices")[0].GetProperty("text").GetString();
+        Assert.False(string.IsNullOrEmpty(text));
+        Assert.Equal(text, answer.GetProperty("choices")[0].GetProperty("text").GetString());
+        Assert.Equal(direct.GetProperty("usage").ToString(), answer.GetProperty("usage").ToString());
+
+        Assert.Equal(HttpStatusCode.OK, streamed.StatusCode);
+        Assert.Equal("text/event-stream", streamed.Content.Headers.ContentType?.MediaType);
+        var frames = streamedBody.Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("data: [DONE]", frames[^1]);
+        var chunks = frames[..^1].Select(f => JsonDocument.Parse(f["data: ".Length..]).RootElement).ToList();
+        Assert.All(chunks, c => Assert.Equal(GatewayFixture.Demo, c.GetProperty("model").GetString()));
+        Assert.Equal(text, string.Concat(chunks.Where(c => c.GetProperty("choices").GetArrayLength() > 0).Select(c => c.GetProperty("choices")[0].GetProperty("text").GetString())));
+        Assert.Equal(direct.GetProperty("usage").ToString(), chunks[^1].GetProperty("usage").ToString());
+        AssertKeyNeverShown(wholeBody, streamedBody, whole.Headers.ToString(), streamed.Headers.ToString());
+    }
+
+    [Theory]
+    [InlineData("/v1/responses", """{"model":"{0}","input":"Hello!"}""")]
+    [InlineData("/v1/messages", """{"model":"{0}","max_tokens":8,"messages":[{"role":"user","content":"Hello!"}]}""")]
+    public async Task RoutesTheForwarderDoesNotTakeAreRefusedNamingTheOnesThatReachTheUpstream(string route, string body)
+    {
+        var name = await CreateAsync(fixture.UpstreamBaseUrl.ToString(), UpstreamFixture.UpstreamKey);
+        using var client = fixture.Client();
+
+        using var response = await client.PostAsync(route, new StringContent(body.Replace("{0}", name), Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, text);
+        Assert.Contains("only /v1/chat/completions, /v1/completions and /v1/embeddings reach it", text, StringComparison.Ordinal);
+        AssertKeyNeverShown(text);
+    }
+
+    [Fact]
     public async Task ClientKeyIsReplacedByTheUpstreamsKey()
     {
         // Without a key of its own the upstream sees no key at all (never the client's): it answers 401, passed through.
@@ -128,18 +205,21 @@ public sealed class UpstreamAssistantTests(UpstreamFixture fixture) : IClassFixt
         Assert.DoesNotContain(secret, fixture.GatewayLogs.Text, StringComparison.Ordinal);
     }
 
-    private async Task<string> CreateAsync(string baseUrl, string? apiKey, int timeoutSeconds = 10)
+    private async Task<string> CreateAsync(string baseUrl, string? apiKey, int timeoutSeconds = 10, string model = GatewayFixture.Demo)
     {
         var name = $"remote-{Guid.NewGuid():N}"[..16];
         using var client = fixture.Client();
         using var created = await client.PostAsJsonAsync("/api/v1/assistants", new
         {
             name,
-            upstream = new { baseUrl, model = GatewayFixture.Demo, apiKey, timeoutSeconds },
+            upstream = new { baseUrl, model, apiKey, timeoutSeconds },
         });
         Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         return name;
     }
+
+    private static float[] Vector(JsonElement list, int index) =>
+        [.. list.GetProperty("data")[index].GetProperty("embedding").EnumerateArray().Select(v => v.GetSingle())];
 
     private static StringContent Chat(string model, bool stream) => new(JsonSerializer.Serialize(new
     {

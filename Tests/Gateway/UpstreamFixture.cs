@@ -11,11 +11,15 @@ namespace Verge.Orleans.Tests.Gateway;
 
 /// <summary>
 /// Two products: the gateway under test (on the test server) and a second one on a real loopback port, the
-/// upstream, serving the demo model and knowing only its own admin key (<see cref="UpstreamKey"/>).
+/// upstream, serving the demo model and a tiny embedding model (<see cref="EmbeddingModel"/>) and knowing
+/// only its own admin key (<see cref="UpstreamKey"/>).
 /// </summary>
 public sealed class UpstreamFixture : IAsyncLifetime
 {
     public const string UpstreamKey = "vk_ffeeddccbbaa9988_UpstreamSecretUpstreamSecretUpstreamSecretU";
+
+    /// <summary>The upstream's embedding model (64 dimensions, mean-pooled).</summary>
+    public const string EmbeddingModel = "upstream-embed";
 
     private readonly GatewayFixture _factory = new();
     private WebApplication? _upstream;
@@ -45,6 +49,13 @@ public sealed class UpstreamFixture : IAsyncLifetime
             ["Verge:Models:0:Parallel"] = "4",
             ["Verge:Models:0:ContextSize"] = "2048",
             ["Verge:Models:0:Cores"] = "2",
+            ["Verge:Models:1:Name"] = EmbeddingModel,
+            ["Verge:Models:1:Path"] = TestModels.EmbeddingPath,
+            ["Verge:Models:1:Embedding"] = "true",
+            ["Verge:Models:1:Pooling"] = "mean",
+            ["Verge:Models:1:ContextSize"] = "64",
+            ["Verge:Models:1:Parallel"] = "4",
+            ["Verge:Models:1:Cores"] = "1",
         });
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.AddProvider(UpstreamLogs);
@@ -65,6 +76,13 @@ public sealed class UpstreamFixture : IAsyncLifetime
         client.DefaultRequestHeaders.Authorization = new("Bearer", key);
         return client;
     }
+
+    /// <summary>A client of the upstream itself, with its own key: what it answers when asked directly.</summary>
+    public HttpClient Upstream() => new()
+    {
+        BaseAddress = new Uri(UpstreamBaseUrl, "/"),
+        DefaultRequestHeaders = { Authorization = new("Bearer", UpstreamKey) },
+    };
 
     public async Task DisposeAsync()
     {
