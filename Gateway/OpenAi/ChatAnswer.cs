@@ -23,13 +23,13 @@ internal static class ChatAnswer
     public static Timings Timings(CompletionAccumulator answer)
     {
         var first = answer.FirstSummary!;
-        return Timings(first.PromptEvaluated, first.PromptMs, answer.CompletionTokens, answer.PredictedMs);
+        return Timings(first.PromptEvaluated, first.PromptMs, answer.CompletionTokens, answer.PredictedMs, first.QueueMs);
     }
 
     /// <summary>llama.cpp's timings from evaluated prompt tokens, generated tokens and the time each took.</summary>
-    public static Timings Timings(int promptN, double promptMs, int predicted, double predictedMs) => new(
+    public static Timings Timings(int promptN, double promptMs, int predicted, double predictedMs, double queueMs) => new(
         promptN, Round(promptMs), Round(PerToken(promptMs, promptN)), Round(PerSecond(promptN, promptMs)),
-        predicted, Round(predictedMs), Round(PerToken(predictedMs, predicted)), Round(PerSecond(predicted, predictedMs)));
+        predicted, Round(predictedMs), Round(PerToken(predictedMs, predicted)), Round(PerSecond(predicted, predictedMs)), Round(queueMs));
 
     public static string FinishReasonOf(GenerationSummary summary) => summary.FinishReason switch
     {

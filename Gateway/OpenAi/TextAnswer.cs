@@ -38,7 +38,7 @@ internal static class TextAnswer
         var firsts = answers.Select(a => a.FirstSummary!).ToList();
         return ChatAnswer.Timings(
             firsts.Sum(s => s.PromptEvaluated), firsts.Max(s => s.PromptMs),
-            answers.Sum(a => a.CompletionTokens), answers.Max(a => a.PredictedMs));
+            answers.Sum(a => a.CompletionTokens), answers.Max(a => a.PredictedMs), firsts.Max(s => s.QueueMs));
     }
 
     /// <summary>The legacy shape; <paramref name="start"/> is where the first token's text begins in the choice's text.</summary>

@@ -18,7 +18,10 @@ public sealed record GenerationSummary
 
     [Id(5)] public double PredictedMs { get; init; }
 
-    /// <summary>Time spent waiting for a free slot.</summary>
+    /// <summary>
+    /// Time on the worker before the prompt's evaluation began: waiting for a free slot, for the step running
+    /// when it came and for prompts ahead of it.
+    /// </summary>
     [Id(6)] public double QueueMs { get; init; }
 
     [Id(7)] public string Worker { get; init; } = "";

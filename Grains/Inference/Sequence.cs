@@ -179,7 +179,7 @@ internal sealed class Sequence : IDisposable
             CompletionTokens = Generated,
             ReasoningTokens = _reasoningTokens,
             PredictedMs = Stopwatch.GetElapsedTime(firstToken, end).TotalMilliseconds,
-            QueueMs = Stopwatch.GetElapsedTime(_request.Enqueued, Admitted == 0 ? end : Admitted).TotalMilliseconds,
+            QueueMs = Stopwatch.GetElapsedTime(_request.Enqueued, _promptStarted != 0 ? _promptStarted : Admitted != 0 ? Admitted : end).TotalMilliseconds,
             Worker = worker,
             Choice = Choice,
             StopSequence = reason == FinishReason.Stop ? _stops.Matched : null,

@@ -31,7 +31,8 @@ public sealed class ChatCompletionsTests(GatewayFixture gateway)
         Assert.Equal(GatewayFixture.Demo, root.GetProperty("model").GetString());
         Assert.Equal(GatewayFixture.Demo, root.GetProperty("system_fingerprint").GetString());
         var timings = root.GetProperty("timings");
-        Assert.Equal(8, timings.EnumerateObject().Count());
+        Assert.Equal(9, timings.EnumerateObject().Count());
+        Assert.InRange(timings.GetProperty("queue_ms").GetDouble(), 0, 60_000);
         Assert.Equal(result.Value.Usage.OutputTokenCount, timings.GetProperty("predicted_n").GetInt32());
         Assert.Equal(result.Value.Usage.InputTokenCount, timings.GetProperty("prompt_n").GetInt32() + result.Value.Usage.InputTokenDetails.CachedTokenCount);
     }
