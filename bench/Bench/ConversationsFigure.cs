@@ -18,9 +18,11 @@ internal static class ConversationsFigure
 {
     private const int Conversations = 16;
     private const int Turns = 8;
+    private static int _refused;
 
     public static async Task RunAsync(HttpClient http, string assistant, string over = "over 4 slots")
     {
+        _refused = 0;
         var runs = await Task.WhenAll(Enumerable.Range(0, Conversations).Select(i => ConversationAsync(http, assistant, i)));
         var first = runs.Select(r => r[0].Ttft).Average();
         var later = runs.SelectMany(r => r.Skip(1)).ToList();
@@ -39,6 +41,8 @@ internal static class ConversationsFigure
         {
             Console.WriteLine($"  worker {worker!["worker"]}: prompt cache hits {worker["promptCacheHits"]}, misses {worker["promptCacheMisses"]}, restores {worker["promptCacheRestores"]}, evictions {worker["promptCacheEvictions"]}, {worker["promptCacheEntries"]} entries, {(long?)worker["promptCacheBytes"] / (1 << 20)} MiB");
         }
+
+        Console.WriteLine($"  turns refused with 429 and sent again after Retry-After: {_refused} (TTFT counts from the first attempt)");
     }
 
     private static async Task<List<TurnRun>> ConversationAsync(HttpClient http, string assistant, int index)
@@ -66,8 +70,17 @@ internal static class ConversationsFigure
             ["stream_options"] = new JsonObject { ["include_usage"] = true }, ["messages"] = messages.DeepClone(),
         };
         var started = Stopwatch.GetTimestamp();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "chat/completions") { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var response = await SendAsync(http, body);
+        while (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
+        {
+            // A worker that cannot start the turn soon says so and when to come back, as OpenAI's clients expect.
+            Interlocked.Increment(ref _refused);
+            await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+            response.Dispose();
+            response = await SendAsync(http, body);
+        }
+
+        using var answered = response;
         response.EnsureSuccessStatusCode();
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         var (answer, ttft, prompt, cached) = (new StringBuilder(), 0.0, 0, 0);
@@ -95,6 +108,12 @@ internal static class ConversationsFigure
         }
 
         return (new TurnRun(prompt, cached, ttft), answer.ToString());
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, JsonObject body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "chat/completions") { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
+        return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
     }
 
     private static JsonObject Message(string role, string content) => new() { ["role"] = role, ["content"] = content };
