@@ -9,13 +9,6 @@ namespace Verge.Orleans.Hosting;
 public static class ClusterClientExtensions
 {
     /// <summary>
-    /// How long a grain call may go unanswered, on silos and gateways alike. A call in flight to a silo
-    /// that crashed fails after it (a stream with an error frame), so it is short; streams stay alive
-    /// regardless, since a silo answers a pending stream read at half this time at the latest.
-    /// </summary>
-    public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(6);
-
-    /// <summary>
     /// Connects this process to a cluster as an Orleans client (a gateway or the front: no silo here).
     /// The cluster's membership is read from PostgreSQL.
     /// </summary>
@@ -35,10 +28,10 @@ public static class ClusterClientExtensions
             client.AddActivityPropagation();
             client.UseAdoNetClustering(ado => (ado.Invariant, ado.ConnectionString) = (cluster.Invariant, cluster.ConnectionString));
             client.Configure<ClusterOptions>(ids => (ids.ClusterId, ids.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
-            client.Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+            client.Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = FailureDetection.GatewayListRefreshPeriod);
             client.Configure<ClientMessagingOptions>(messaging =>
             {
-                messaging.ResponseTimeout = ResponseTimeout;
+                messaging.ResponseTimeout = FailureDetection.ResponseTimeout;
                 messaging.CancelRequestOnTimeout = true;
             });
             configure?.Invoke(client);

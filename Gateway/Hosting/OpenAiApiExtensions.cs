@@ -45,6 +45,8 @@ public static class OpenAiApiExtensions
             .ValidateOnStart();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<GenerationRunner>();
+        builder.Services.AddSingleton<SiloWatch>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<SiloWatch>());
         builder.Services.AddSingleton<EmbeddingRunner>();
         builder.Services.AddExceptionHandler<OpenAiExceptionHandler>();
         return builder;

@@ -20,10 +20,14 @@ namespace Verge.Orleans.Gateway.Serving;
 /// </summary>
 internal sealed class GenerationRunner(
     IGrainFactory grains, ServingMetrics metrics, LimitGate limits, IHttpContextAccessor http, IOptions<MigrationOptions> migration,
-    ILogger<GenerationRunner> logger)
+    SiloWatch silos, ILogger<GenerationRunner> logger)
 {
     private readonly ResiliencePipeline _planning = SiloLoss.Pipeline((error, attempt) =>
         logger.LogWarning("Attempt {Attempt} to place a request failed ({Error}); retrying", attempt, error.Message));
+
+    private readonly ResiliencePipeline<CompletionPlan> _hedgedPlan = SiloLoss.Hedging<CompletionPlan>();
+
+    private readonly ResiliencePipeline<WorkerStatus> _hedgedStart = SiloLoss.Hedging<WorkerStatus>();
 
     /// <summary>
     /// Plans <paramref name="request"/> on <paramref name="assistant"/> and waits until a worker accepts it.
@@ -68,13 +72,10 @@ internal sealed class GenerationRunner(
         try
         {
             var accepted = await AcceptAsync(assistant, request, session, aborted);
-            async Task<(IAsyncEnumerator<GenerationEvent>, string)> ContinueAsync(GenerationRequest continuation)
-            {
-                var next = await AcceptAsync(assistant, continuation, session, aborted);
-                return (next.Events, next.Worker);
-            }
+            async Task<AcceptedStream> ContinueAsync(GenerationRequest continuation, string lostSilo) =>
+                (await AcceptAsync(assistant, continuation, session, aborted, lostSilo)).Stream;
 
-            var events = new MigratingEvents(accepted.Events, accepted.Worker, request, ContinueAsync, migration.Value, logger, aborted);
+            var events = new MigratingEvents(accepted.Stream, request, ContinueAsync, silos, migration.Value, logger, aborted);
             var observed = metrics.Observe(events, new Served(assistant, route), arrived, requestId);
             return new Generation(admission?.Meter(observed, request.N) ?? observed, accepted.Session, accepted.PromptTokens)
             {
@@ -140,24 +141,28 @@ internal sealed class GenerationRunner(
         }
     }
 
-    private async Task<Accepted> AcceptAsync(string assistant, GenerationRequest request, SessionRequest? session, CancellationToken aborted) =>
+    private async Task<Accepted> AcceptAsync(
+        string assistant, GenerationRequest request, SessionRequest? session, CancellationToken aborted, string lostSilo = "") =>
         await _planning.ExecuteAsync(async cancel =>
         {
+            var continuing = request.Continuation.Count > 0;
             IAsyncEnumerator<GenerationEvent>? events = null;
             try
             {
-                var planner = grains.GetGrain<IAssistantGrain>(assistant);
-                var planning = session is null ? planner.PlanAsync(request) : planner.PlanInSessionAsync(request, session);
-                // A continuation is planned while a silo is known to be failing: a plan that does not come back
-                // quickly waited on that silo's grains, and is tried again (they move once it is declared dead).
-                var plan = await (request.Continuation.Count > 0 ? planning.WaitAsync(migration.Value.StallTimeout, cancel) : planning);
+                var plan = continuing
+                    ? await PlanContinuationAsync(assistant, request, session, lostSilo, cancel)
+                    : await PlanAsync(assistant, request, session);
                 events = grains.GetGrain<IModelWorkerGrain>(plan.Worker).GenerateAsync(plan.Request, aborted).GetAsyncEnumerator(aborted);
-                if (!await events.MoveNextAsync() || events.Current.Kind != GenerationEventKind.Accepted)
+                var accepting = events.MoveNextAsync();
+                // A continuation's worker is loaded by now: one that does not accept at once is tried again.
+                if (!(continuing ? await accepting.AsTask().WaitAsync(migration.Value.StallTimeout, cancel) : await accepting)
+                    || events.Current.Kind != GenerationEventKind.Accepted)
                 {
                     throw new InvalidOperationException("The worker ended the stream before accepting the request.");
                 }
 
-                return new Accepted(events, plan.Worker, plan.Session, events.Current.PromptTokens);
+                var stream = new AcceptedStream(events, plan.Worker, events.Current.Silo ?? "");
+                return new Accepted(stream, plan.Session, events.Current.PromptTokens);
             }
             catch (Exception)
             {
@@ -166,5 +171,33 @@ internal sealed class GenerationRunner(
             }
         }, aborted);
 
-    private sealed record Accepted(IAsyncEnumerator<GenerationEvent> Events, string Worker, SessionRecording? Session, int PromptTokens);
+    private Task<CompletionPlan> PlanAsync(string assistant, GenerationRequest request, SessionRequest? session)
+    {
+        var planner = grains.GetGrain<IAssistantGrain>(assistant);
+        return session is null ? planner.PlanAsync(request) : planner.PlanInSessionAsync(request, session);
+    }
+
+    // A continuation is planned right after a silo died or hung, so its calls are hedged (SiloLoss.Hedging), and
+    // its worker is loaded (again, elsewhere, when it ran on that silo) before the stream opens. A plan still
+    // waiting after the stall timeout waited on a grain of that silo or on a model loading: it is asked again.
+    private async Task<CompletionPlan> PlanContinuationAsync(
+        string assistant, GenerationRequest request, SessionRequest? session, string lostSilo, CancellationToken cancel)
+    {
+        var plan = await _hedgedPlan.ExecuteAsync(
+            async attempt => await PlanAsync(assistant, request, session).WaitAsync(migration.Value.StallTimeout, attempt), cancel);
+        if (request.AvoidWorkers.Contains(plan.Worker))
+        {
+            // The model has no other worker: the lost one starts again on another silo once membership declares
+            // its silo dead (until then its calls go to the hung silo and are never answered). A silo that is
+            // not declared dead within the bound is alive after all, and its worker is asked again.
+            await silos.WhenDeadAsync(lostSilo, SiloWatch.DeclarationBound, cancel);
+        }
+
+        var worker = grains.GetGrain<IModelWorkerGrain>(plan.Worker);
+        await _hedgedStart.ExecuteAsync(async attempt => await worker.StartAsync().WaitAsync(attempt), cancel);
+        logger.LogDebug("Continuation of {Tokens} tokens planned on {Worker}", request.Continuation.Count, plan.Worker);
+        return plan;
+    }
+
+    private sealed record Accepted(AcceptedStream Stream, SessionRecording? Session, int PromptTokens);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Verge.Orleans.Grains.Abstractions.Inference;
 using Verge.Orleans.Grains.Abstractions.Resilience;
 
@@ -5,23 +6,25 @@ namespace Verge.Orleans.Gateway.Serving;
 
 /// <summary>
 /// One answer's events as the client sees them, whichever worker generates them. When the worker is lost
-/// (its silo died, hung or stopped past its drain, so its stream fails or falls silent), the request goes
-/// to another worker with the tokens already delivered: that worker replays them and goes on, so the client
-/// gets every token once, with no error in between. Heartbeats stop here.
+/// (its silo died, hung or stopped past its drain: membership declares the silo dead, or its stream fails or
+/// falls silent), the request goes to another worker with the tokens already delivered: that worker replays
+/// them and goes on, so the client gets every token once, with no error in between. Heartbeats stop here.
 /// </summary>
 internal sealed class MigratingEvents(
-    IAsyncEnumerator<GenerationEvent> first,
-    string worker,
+    AcceptedStream first,
     GenerationRequest request,
-    Func<GenerationRequest, Task<(IAsyncEnumerator<GenerationEvent> Events, string Worker)>> accept,
+    Func<GenerationRequest, string, Task<AcceptedStream>> accept,
+    SiloWatch silos,
     MigrationOptions options,
     ILogger logger,
     CancellationToken aborted) : IAsyncEnumerator<GenerationEvent>
 {
     private readonly List<int> _delivered = [];
     private readonly List<string> _lost = [];
-    private IAsyncEnumerator<GenerationEvent> _events = first;
-    private string _worker = worker;
+    private IAsyncEnumerator<GenerationEvent> _events = first.Events;
+    private string _worker = first.Worker;
+    private string _silo = first.Silo;
+    private CancellationTokenSource _watching = CancellationTokenSource.CreateLinkedTokenSource(aborted, silos.DeathOf(first.Silo));
     private bool _finished;
 
     public GenerationEvent Current { get; private set; } = GenerationEvent.Heartbeat;
@@ -60,7 +63,11 @@ internal sealed class MigratingEvents(
         }
     }
 
-    public ValueTask DisposeAsync() => new(DisposeQuietlyAsync(_events));
+    public ValueTask DisposeAsync()
+    {
+        _watching.Dispose();
+        return new(DisposeQuietlyAsync(_events));
+    }
 
     /// <summary>Disposes a worker's stream, which fails (or never answers) when the worker is gone.</summary>
     public static async Task DisposeQuietlyAsync(IAsyncEnumerator<GenerationEvent>? events)
@@ -80,11 +87,24 @@ internal sealed class MigratingEvents(
         }
     }
 
-    // A silent stream counts as lost after the stall timeout (events already buffered cost no wait).
+    // A stream is lost when membership declares its silo dead, or after the stall timeout of silence
+    // (a silo not declared dead yet, or a cut link); events already buffered cost no wait.
     private async ValueTask<bool> NextAsync()
     {
         var next = _events.MoveNextAsync();
-        return next.IsCompleted ? await next : await next.AsTask().WaitAsync(options.StallTimeout, aborted);
+        if (next.IsCompleted)
+        {
+            return await next;
+        }
+
+        try
+        {
+            return await next.AsTask().WaitAsync(options.StallTimeout, _watching.Token);
+        }
+        catch (OperationCanceledException) when (_watching.IsCancellationRequested && !aborted.IsCancellationRequested)
+        {
+            throw new SiloUnavailableException($"Silo {_silo} was declared dead.");
+        }
     }
 
     // Only a single answer moves (the continuation replays one token list), and never after it finished.
@@ -97,6 +117,11 @@ internal sealed class MigratingEvents(
             _worker, _delivered.Count, error.Message);
         _lost.Add(_worker);
         _ = DisposeQuietlyAsync(_events); // a hung silo may never answer the dispose either
-        (_events, _worker) = await accept(request with { Continuation = [.. _delivered], AvoidWorkers = [.. _lost] });
+        var pause = Stopwatch.StartNew();
+        var next = await accept(request with { Continuation = [.. _delivered], AvoidWorkers = [.. _lost] }, _silo);
+        (_events, _worker, _silo) = (next.Events, next.Worker, next.Silo);
+        _watching.Dispose();
+        _watching = CancellationTokenSource.CreateLinkedTokenSource(aborted, silos.DeathOf(_silo));
+        logger.LogInformation("Worker {Worker} took the request over after {Milliseconds} ms", _worker, pause.ElapsedMilliseconds);
     }
 }

@@ -28,6 +28,9 @@ public sealed record GenerationEvent(
     /// </summary>
     [Id(8)] public IReadOnlyList<int>? Tokens { get; init; }
 
+    /// <summary>On <see cref="GenerationEventKind.Accepted"/>: the silo generating, whose death the gateway watches for.</summary>
+    [Id(9)] public string? Silo { get; init; }
+
     /// <summary>Sent while a worker has nothing else to say, so a silent stream means a lost worker.</summary>
     public static readonly GenerationEvent Heartbeat = new(GenerationEventKind.Heartbeat);
 }

@@ -98,7 +98,7 @@ internal sealed class ModelWorkerGrain(InferenceService inference, ILogger<Model
         Changed();
         try
         {
-            yield return new GenerationEvent(GenerationEventKind.Accepted, PromptTokens: prompt.Tokens.Length);
+            yield return new GenerationEvent(GenerationEventKind.Accepted, PromptTokens: prompt.Tokens.Length) { Silo = this.RuntimeIdentity };
             await foreach (var update in WithHeartbeats(output))
             {
                 if (update.Summary is { } summary)

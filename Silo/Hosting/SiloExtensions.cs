@@ -38,7 +38,7 @@ public static class SiloExtensions
                 silo.UseAdoNetReminderService(ado => (ado.Invariant, ado.ConnectionString) = (cluster.Invariant, cluster.ConnectionString));
                 silo.Configure<ClusterOptions>(ids => (ids.ClusterId, ids.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
                 ConfigureEndpoints(silo, options);
-                silo.Configure<ClusterMembershipOptions>(TuneFailureDetection);
+                silo.Configure<ClusterMembershipOptions>(FailureDetection.Tune);
             }
             else
             {
@@ -71,7 +71,7 @@ public static class SiloExtensions
         silo.AddDashboard();
         silo.Configure<SiloMessagingOptions>(messaging =>
         {
-            messaging.ResponseTimeout = ClusterClientExtensions.ResponseTimeout;
+            messaging.ResponseTimeout = FailureDetection.ResponseTimeout;
             messaging.CancelRequestOnTimeout = true;
         });
         silo.Services.AddPlacementFilter<GpuPlacementStrategy, GpuPlacementDirector>(ServiceLifetime.Transient);
@@ -107,16 +107,6 @@ public static class SiloExtensions
 
         var address = IPAddress.Parse(options.AdvertisedAddress);
         silo.ConfigureEndpoints(address, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
-    }
-
-    // FACTS.md: these notice a crashed silo in about a second and a hung one in under two, instead of a minute.
-    private static void TuneFailureDetection(ClusterMembershipOptions membership)
-    {
-        membership.ProbeTimeout = TimeSpan.FromSeconds(1);
-        membership.NumMissedProbesLimit = 2;
-        membership.TableRefreshTimeout = TimeSpan.FromSeconds(5);
-        membership.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
-        membership.EnableConnectionLivenessCheck = false; // it suppresses votes against a hung silo
     }
 
     // llama.cpp reports every tensor at info level: keep its warnings and errors only.

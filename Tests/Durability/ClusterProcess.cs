@@ -90,7 +90,7 @@ public sealed class ClusterProcess : IAsyncDisposable
             return;
         }
 
-        _output.Enqueue($"[{Name}] {line}");
+        _output.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} [{Name}] {line}");
         while (_output.Count > 3000 && _output.TryDequeue(out _))
         {
         }

@@ -73,13 +73,22 @@ public sealed class MigrationTests(PostgresServer postgres, ITestOutputHelper ou
 
     private void Report(string fault, Streamed unfaulted, Streamed faulted, ProcessCluster cluster)
     {
-        output.WriteLine($"{fault}: the answer took {faulted.Took.TotalSeconds:F2} s, unfaulted {unfaulted.Took.TotalSeconds:F2} s ({unfaulted.Text.Length} characters)");
-        output.WriteLine(string.Join('\n', cluster.Output.Split('\n').Where(line => line.Contains("goes on elsewhere", StringComparison.Ordinal))));
+        output.WriteLine($"{fault} at {faulted.Faulted:HH:mm:ss.fff}: the answer took {faulted.Took.TotalSeconds:F2} s, unfaulted {unfaulted.Took.TotalSeconds:F2} s ({unfaulted.Text.Length} characters)");
+        output.WriteLine(string.Join('\n', cluster.Output.Split('\n').Where(line => line.Contains("goes on elsewhere", StringComparison.Ordinal) || line.Contains("took the request over", StringComparison.Ordinal))));
     }
+
+    // One line per event, and what membership and the client's gateway list decide, for reading a slow move afterwards.
+    private static readonly Dictionary<string, string> Diagnostics = new()
+    {
+        ["Logging:Console:FormatterOptions:SingleLine"] = "true",
+        ["Logging:LogLevel:Orleans.Runtime.MembershipService"] = "Information",
+        ["Logging:LogLevel:Orleans.Messaging"] = "Information",
+        ["Logging:LogLevel:Verge.Orleans.Gateway.Serving"] = "Debug",
+    };
 
     private async Task<ProcessCluster> StartAsync(int silos)
     {
-        var cluster = new ProcessCluster(postgres.ConnectionString);
+        var cluster = new ProcessCluster(postgres.ConnectionString, Diagnostics);
         for (var i = 0; i < silos; i++)
         {
             cluster.StartSilo(gpu: true);
@@ -109,6 +118,7 @@ public sealed class MigrationTests(PostgresServer postgres, ITestOutputHelper ou
     private static async Task<Streamed> StreamAsync(ProcessCluster cluster, Action<ClusterProcess>? fault)
     {
         var victim = fault is null ? null : await cluster.SiloOfWorkerAsync("slow-random");
+        DateTime? faulted = null;
         using var client = cluster.Client();
         var total = Stopwatch.StartNew();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = JsonContent.Create(Request(stream: true)) };
@@ -117,6 +127,7 @@ public sealed class MigrationTests(PostgresServer postgres, ITestOutputHelper ou
         {
             await Eventually.HoldsAsync(() => cluster.WorkerBusyAsync("slow-random"), "the answer did not start");
             fault!(victim);
+            faulted = DateTime.UtcNow;
         }
 
         using var response = await sending;
@@ -159,7 +170,7 @@ public sealed class MigrationTests(PostgresServer postgres, ITestOutputHelper ou
             }
         }
 
-        return new Streamed(text.ToString(), finish, error, completionTokens, total.Elapsed);
+        return new Streamed(text.ToString(), finish, error, completionTokens, total.Elapsed) { Faulted = faulted };
     }
 
     /// <summary>A whole answer in one response; <paramref name="fault"/> hits the worker's silo once it is generating (it takes seconds).</summary>
@@ -180,5 +191,8 @@ public sealed class MigrationTests(PostgresServer postgres, ITestOutputHelper ou
             answer.GetProperty("usage").GetProperty("completion_tokens").GetInt32(), total.Elapsed);
     }
 
-    private sealed record Streamed(string Text, string? FinishReason, string? Error, int CompletionTokens, TimeSpan Took);
+    private sealed record Streamed(string Text, string? FinishReason, string? Error, int CompletionTokens, TimeSpan Took)
+    {
+        public DateTime? Faulted { get; init; }
+    }
 }

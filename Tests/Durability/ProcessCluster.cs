@@ -163,6 +163,13 @@ public sealed class ProcessCluster(string connectionString, IReadOnlyDictionary<
 
     public async ValueTask DisposeAsync()
     {
+        // VERGE_TEST_LOGS names a folder that keeps every cluster's output (timestamped lines) for a look afterwards.
+        if (Environment.GetEnvironmentVariable("VERGE_TEST_LOGS") is { Length: > 0 } logs)
+        {
+            Directory.CreateDirectory(logs);
+            await File.WriteAllTextAsync(Path.Combine(logs, $"{DateTime.UtcNow:HHmmss}-{_clusterId}.log"), Output);
+        }
+
         await DisposeProcessesAsync();
         if (Directory.Exists(_data))
         {
