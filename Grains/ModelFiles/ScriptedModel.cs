@@ -62,10 +62,21 @@ public static class ScriptedModel
     /// <c>&lt;|fim_middle|&gt;</c>) with their metadata keys, and a chain that writes <see cref="FimMiddle"/>
     /// after <c>&lt;|fim_middle|&gt;</c>. The chat answer stays the same.
     /// </param>
-    public static void Write(string path, string? chatTemplate = null, bool fim = false)
+    public static void Write(string path, string? chatTemplate = null, bool fim = false) =>
+        Write(path, chatTemplate, fim, new ModelShape(EmbeddingLength: 64, BlockCount: 1, FeedForwardLength: 64, HeadCount: 4, HeadCountKv: 4, VocabSize: 0, ContextLength: 32768), Chain);
+
+    /// <summary>
+    /// The demo model in a bigger <paramref name="shape"/> (its zero weights cost what a real model's of that shape
+    /// do, so it generates as slowly) whose answer never ends: after "llama.cpp" it says "Hello" again. For
+    /// tests that must catch an answer midway and still know every token of it, whatever batches computed it:
+    /// its logits are whole multiples of one weight apart, so no float rounding can change a greedy pick.
+    /// </summary>
+    public static void WriteLooping(string path, ModelShape shape) =>
+        Write(path, chatTemplate: null, fim: false, shape with { VocabSize = 0 }, [.. Chain.SkipLast(1), "Hello"]);
+
+    private static void Write(string path, string? chatTemplate, bool fim, ModelShape shape, string[] answer)
     {
-        var shape = new ModelShape(EmbeddingLength: 64, BlockCount: 1, FeedForwardLength: 64, HeadCount: 4, HeadCountKv: 4, VocabSize: 0, ContextLength: 32768);
-        string[][] chains = fim ? [Chain, ToolBranch, JsonBranch, FimChain] : [Chain, ToolBranch, JsonBranch];
+        string[][] chains = fim ? [answer, ToolBranch, JsonBranch, FimChain] : [answer, ToolBranch, JsonBranch];
         var words = chains.SelectMany(c => c).Where(t => t.Length > 1 && !t.StartsWith('<')).Append("assistant").Append("user").Append("system");
         string[] fimTokens = fim ? [Vocabulary.FimPrefix, Vocabulary.FimSuffix, Vocabulary.FimMiddle] : [];
         var vocabulary = Vocabulary.Create(words, size: 0, fimTokens);
