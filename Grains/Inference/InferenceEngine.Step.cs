@@ -193,7 +193,7 @@ internal sealed partial class InferenceEngine
 
         while (_waiting.TryDequeue(out var waiting))
         {
-            Interlocked.Decrement(ref _queued);
+            Dequeued(waiting);
             waiting.Fail(error);
             waiting.Dispose();
         }

@@ -118,6 +118,7 @@ internal sealed partial class InferenceEngine : IWorkerEngine
         cancellationToken.Register(() =>
         {
             request.Cancel();
+            Dequeued(request);
             _wake.Set();
             Closed();
         });
@@ -226,6 +227,16 @@ internal sealed partial class InferenceEngine : IWorkerEngine
     /// <summary>The wait a request arriving now would have before its slot (see <see cref="EngineStats.EstimatedWait"/>).</summary>
     public TimeSpan EstimatedWait => _stats.EstimatedWait(Volatile.Read(ref _queued), FreeSlots, _slots.Length);
 
+    // A request stops counting toward the queue once, whichever way it leaves it: a cancelled or expired one at
+    // once (not when the fair queue reaches it later), so newcomers' wait estimates see only those still waiting.
+    private void Dequeued(Request request)
+    {
+        if (request.LeaveQueue())
+        {
+            Interlocked.Decrement(ref _queued);
+        }
+    }
+
     private static int RetryAfterSeconds(TimeSpan wait) => (int)Math.Max(1, Math.Ceiling(wait.TotalSeconds));
 
     // A request still waiting past the bound is answered now (429) and skipped when its turn comes: its slot is never taken.
@@ -238,6 +249,7 @@ internal sealed partial class InferenceEngine : IWorkerEngine
             _arrivals.TryDequeue(out _);
             if (!oldest.Started && !oldest.Cancelled)
             {
+                Dequeued(oldest); // first: the estimate it is answered with no longer counts it
                 oldest.Fail(ServingException.Busy(RetryAfterSeconds(EstimatedWait)));
             }
         }
@@ -257,7 +269,7 @@ internal sealed partial class InferenceEngine : IWorkerEngine
         {
             if (request.Cancelled)
             {
-                Interlocked.Decrement(ref _queued);
+                Dequeued(request);
                 Array.ForEach(request.Choices, choice => choice.Finish(FinishReason.Cancelled, _name));
                 request.Dispose();
                 continue;
@@ -278,7 +290,7 @@ internal sealed partial class InferenceEngine : IWorkerEngine
 
             // Only now: while its slots were being prepared (a prompt-cache save takes milliseconds) the request
             // still counted as queued, so Submit never saw its slot free and its queue place empty at once.
-            Interlocked.Decrement(ref _queued);
+            Dequeued(request);
         }
 
         ExpireWaiting();

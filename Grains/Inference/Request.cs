@@ -15,6 +15,7 @@ internal sealed class Request
         Channel.CreateUnbounded<GenerationEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
     private int _open;
+    private int _waiting = 1;
     private volatile bool _cancelled;
 
     public Request(LLamaToken[] prompt, LLamaToken[] delivered, SamplingSettings settings, LoadedModel model, Requester who)
@@ -63,6 +64,9 @@ internal sealed class Request
     public bool Started { get; set; }
 
     public void Cancel() => _cancelled = true;
+
+    /// <summary>True once only: when the request stops waiting for a slot (admitted, cancelled, expired or failed).</summary>
+    public bool LeaveQueue() => Interlocked.Exchange(ref _waiting, 0) == 1;
 
     public void Write(GenerationEvent update) => _output.Writer.TryWrite(update);
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Verge.Orleans.Grains.Abstractions.Inference;
 using Verge.Orleans.Grains.Inference;
+using Verge.Orleans.Grains.ModelFiles;
 using static Verge.Orleans.Tests.Inference.EngineRuns;
 
 namespace Verge.Orleans.Tests.Inference;
@@ -25,6 +26,7 @@ public sealed class AdmissionTests
 
         Assert.All(refusals, refused => Assert.Equal((429, "server_busy"), (refused.Status, refused.Code)));
         Assert.All(refusals, refused => Assert.True(refused.RetryAfterSeconds >= 1));
+        Assert.Equal(0, engine.Counters.Queued); // answered: no longer ahead of anyone, though the fair queue still holds them
         await StopAsync(hold, holder);
         Assert.Equal(1, engine.Counters.CompletedRequests); // only the holder ever had the slot
     }
@@ -46,6 +48,28 @@ public sealed class AdmissionTests
         Assert.True(estimate > TimeSpan.Zero);
         Assert.True(refused.RetryAfterSeconds >= Math.Ceiling(estimate.TotalSeconds), $"Retry-After {refused.RetryAfterSeconds} s, estimate {estimate}");
         await StopAsync(hold, holder);
+    }
+
+    [Fact]
+    public async Task ACancelledWaitingRequestStopsCountingAheadOfNewcomersAtOnce()
+    {
+        using var model = LoadedModel.Load(TestModels.ScriptedPath);
+        using var engine = Bounded(model, TimeSpan.FromMinutes(1));
+        using var hold = new CancellationTokenSource();
+        var holder = engine.Submit(Prompt(model), Endless, hold.Token);
+        await holder.WaitToReadAsync();
+        using var leave = new CancellationTokenSource();
+        var leaving = Collect(engine.Submit(Prompt(model), new SamplingSettings(), leave.Token));
+        var staying = Collect(engine.Submit(Prompt(model), new SamplingSettings(), CancellationToken.None));
+        Assert.Equal(2, engine.Counters.Queued);
+
+        await leave.CancelAsync();
+
+        Assert.Equal(1, engine.Counters.Queued);
+        await StopAsync(hold, holder);
+        await leaving;
+        Assert.EndsWith(ScriptedModel.Answer, Content(await staying));
+        Assert.Equal(0, engine.Counters.Queued);
     }
 
     private static readonly SamplingSettings Endless = new() { IgnoreEos = true, MaxTokens = int.MaxValue, Temperature = 0 };
