@@ -6,6 +6,8 @@ namespace Verge.Orleans.Grains.Inference;
 /// <summary>The decode step: one batch for every busy slot, then a token for every sequence with logits.</summary>
 internal sealed partial class InferenceEngine
 {
+    private readonly List<Sequence> _prompts = [];
+
     private void Step()
     {
         _batch.Clear();
@@ -79,8 +81,7 @@ internal sealed partial class InferenceEngine
         }
     }
 
-    private readonly List<Sequence> _prompts = [];
-
+    // The sequences still evaluating their prompts, oldest admission first.
     private List<Sequence> PromptsInArrivalOrder()
     {
         _prompts.Clear();
