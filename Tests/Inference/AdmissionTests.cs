@@ -17,9 +17,7 @@ public sealed class AdmissionTests
     {
         using var model = LoadedModel.Load(TestModels.ScriptedPath);
         using var engine = Bounded(model, TimeSpan.FromMilliseconds(200));
-        using var hold = new CancellationTokenSource();
-        var holder = engine.Submit(Prompt(model), Endless, hold.Token);
-        await holder.WaitToReadAsync();
+        using var holder = await SlotHolder.StartAsync(engine, model);
 
         var waiting = Enumerable.Range(0, 3).Select(_ => Collect(engine.Submit(Prompt(model), new SamplingSettings(), CancellationToken.None))).ToList();
         var refusals = await Task.WhenAll(waiting.Select(w => Assert.ThrowsAsync<ServingException>(() => w)));
@@ -27,7 +25,7 @@ public sealed class AdmissionTests
         Assert.All(refusals, refused => Assert.Equal((429, "server_busy"), (refused.Status, refused.Code)));
         Assert.All(refusals, refused => Assert.True(refused.RetryAfterSeconds >= 1));
         Assert.Equal(0, engine.Counters.Queued); // answered: no longer ahead of anyone, though the fair queue still holds them
-        await StopAsync(hold, holder);
+        await holder.ReleaseAsync();
         Assert.Equal(1, engine.Counters.CompletedRequests); // only the holder ever had the slot
     }
 
@@ -37,9 +35,7 @@ public sealed class AdmissionTests
         using var model = LoadedModel.Load(TestModels.ScriptedPath);
         using var engine = Bounded(model, TimeSpan.FromMilliseconds(1));
         await Run(engine, Prompt(model), new SamplingSettings()); // one measured slot time
-        using var hold = new CancellationTokenSource();
-        var holder = engine.Submit(Prompt(model), Endless, hold.Token);
-        await holder.WaitToReadAsync();
+        using var holder = await SlotHolder.StartAsync(engine, model);
 
         var estimate = engine.EstimatedWait;
         var refused = Assert.Throws<ServingException>(() => engine.Submit(Prompt(model), new SamplingSettings(), CancellationToken.None));
@@ -47,7 +43,7 @@ public sealed class AdmissionTests
         Assert.Equal(429, refused.Status);
         Assert.True(estimate > TimeSpan.Zero);
         Assert.True(refused.RetryAfterSeconds >= Math.Ceiling(estimate.TotalSeconds), $"Retry-After {refused.RetryAfterSeconds} s, estimate {estimate}");
-        await StopAsync(hold, holder);
+        await holder.ReleaseAsync();
     }
 
     [Fact]
@@ -55,9 +51,7 @@ public sealed class AdmissionTests
     {
         using var model = LoadedModel.Load(TestModels.ScriptedPath);
         using var engine = Bounded(model, TimeSpan.FromMinutes(1));
-        using var hold = new CancellationTokenSource();
-        var holder = engine.Submit(Prompt(model), Endless, hold.Token);
-        await holder.WaitToReadAsync();
+        using var holder = await SlotHolder.StartAsync(engine, model);
         using var leave = new CancellationTokenSource();
         var leaving = Collect(engine.Submit(Prompt(model), new SamplingSettings(), leave.Token));
         var staying = Collect(engine.Submit(Prompt(model), new SamplingSettings(), CancellationToken.None));
@@ -66,7 +60,7 @@ public sealed class AdmissionTests
         await leave.CancelAsync();
 
         Assert.Equal(1, engine.Counters.Queued);
-        await StopAsync(hold, holder);
+        await holder.ReleaseAsync();
         await leaving;
         Assert.EndsWith(ScriptedModel.Answer, Content(await staying));
         Assert.Equal(0, engine.Counters.Queued);
@@ -77,9 +71,26 @@ public sealed class AdmissionTests
     private static InferenceEngine Bounded(LoadedModel model, TimeSpan maxWait) =>
         new(model, new EngineOptions { Parallel = 1, ContextSize = 4096, Threads = 2, MaxQueueWait = maxWait }, "test", NullLogger.Instance);
 
-    private static async Task<List<GenerationEvent>> StopAsync(CancellationTokenSource hold, System.Threading.Channels.ChannelReader<GenerationEvent> holder)
+    // An endless request holding the engine's one slot until released: whatever comes meanwhile waits.
+    private sealed class SlotHolder : IDisposable
     {
-        await hold.CancelAsync();
-        return await Collect(holder);
+        private readonly CancellationTokenSource _hold = new();
+        private System.Threading.Channels.ChannelReader<GenerationEvent> _output = null!;
+
+        public static async Task<SlotHolder> StartAsync(InferenceEngine engine, LoadedModel model)
+        {
+            var holder = new SlotHolder();
+            holder._output = engine.Submit(Prompt(model), Endless, holder._hold.Token);
+            await holder._output.WaitToReadAsync();
+            return holder;
+        }
+
+        public async Task ReleaseAsync()
+        {
+            await _hold.CancelAsync();
+            await Collect(_output);
+        }
+
+        public void Dispose() => _hold.Dispose();
     }
 }
