@@ -164,7 +164,9 @@ internal sealed class ModelGrain(
             {
                 try
                 {
-                    await Workers.StartMinAsync(spec, cancellationToken);
+                    // A worker whose grain is still on a silo that is stopping refuses to start until the grain moves
+                    // (a graceful stop hands grains over): waited out like any silo loss, not reported as an error.
+                    await SiloLoss.Retry.ExecuteAsync(async token => await Workers.StartMinAsync(spec, token), cancellationToken);
                     break;
                 }
                 catch (OrleansException error) when (NoEligibleSilo(error))
