@@ -30,9 +30,9 @@ internal sealed class GenerationRunner(
     private readonly ResiliencePipeline<WorkerStatus> _hedgedStart = SiloLoss.Hedging<WorkerStatus>();
 
     /// <summary>
-    /// Plans <paramref name="request"/> on <paramref name="assistant"/> and waits until a worker accepts it.
-    /// Everything that refuses the request (unknown assistant, prompt too long, capacity) throws here,
-    /// before any token.
+    /// Plans <paramref name="request"/> on <paramref name="assistant"/> and waits until a worker accepts it
+    /// and its first token (or its end) comes. Everything that refuses the request (unknown assistant, prompt
+    /// too long, capacity, a wait for a slot that ran out) throws here, before any byte of the response.
     /// </summary>
     public Task<Generation> StartAsync(
         string assistant, GenerationRequest request, SessionRequest? session, string requestId, CancellationToken aborted) =>
@@ -75,7 +75,7 @@ internal sealed class GenerationRunner(
             async Task<AcceptedStream> ContinueAsync(GenerationRequest continuation, string lostSilo) =>
                 (await AcceptAsync(assistant, continuation, session, aborted, lostSilo)).Stream;
 
-            var events = new MigratingEvents(accepted.Stream, request, ContinueAsync, silos, migration.Value, logger, aborted);
+            var events = await StartedEvents.WaitAsync(new MigratingEvents(accepted.Stream, request, ContinueAsync, silos, migration.Value, logger, aborted));
             var observed = metrics.Observe(events, new Served(assistant, route), arrived, requestId);
             return new Generation(admission?.Meter(observed, request.N) ?? observed, accepted.Session, accepted.PromptTokens)
             {

@@ -101,7 +101,7 @@ internal sealed class ChatTemplate
 
     private static Dictionary<string, object?> Message(ChatMessage message, PromptText text)
     {
-        var result = new Dictionary<string, object?> { ["role"] = message.Role, ["content"] = text.Add(message.Content) };
+        var result = new Dictionary<string, object?> { ["role"] = message.Role, ["content"] = text.Add(message.Content, message.Role == "assistant") };
         if (message.Name is { } name)
         {
             result["name"] = name;
@@ -119,7 +119,7 @@ internal sealed class ChatTemplate
 
         if (message.Reasoning is { Length: > 0 } reasoning)
         {
-            result["reasoning_content"] = text.Add(reasoning);
+            result["reasoning_content"] = text.Add(reasoning, byModel: true);
         }
 
         return result;

@@ -31,8 +31,12 @@ internal sealed class LoadedModel : IDisposable
         Weights = weights;
         (ThinkOpen, ThinkClose) = SingleToken(ThinkTag) is { } open && SingleToken("</think>") is { } close ? (open, close) : ((LLamaToken?)null, (LLamaToken?)null);
         Template = template;
+        Answers = new AnswerTokens(weights.NativeHandle, RememberedAnswers);
         _logger = logger;
     }
+
+    /// <summary>Most recent answers whose generated tokens are kept, for when they come back as assistant messages.</summary>
+    private const int RememberedAnswers = 4096;
 
     public string Path { get; }
 
@@ -46,6 +50,9 @@ internal sealed class LoadedModel : IDisposable
 
     /// <summary>The <c>&lt;/think&gt;</c> token of a reasoning model.</summary>
     public LLamaToken? ThinkClose { get; }
+
+    /// <summary>The tokens of recent answers, by their text: an answer sent back in the next turn keeps its KV.</summary>
+    public AnswerTokens Answers { get; }
 
     /// <summary>The model's own chat template (Jinja).</summary>
     public ChatTemplate Template { get; }
@@ -111,9 +118,12 @@ internal sealed class LoadedModel : IDisposable
             tokens.Add(bos);
         }
 
-        foreach (var (piece, fromUser) in text.Pieces(rendered))
+        foreach (var (piece, fromUser, byModel) in text.Pieces(rendered))
         {
-            tokens.AddRange(fromUser ? Weights.Tokenize(piece, false, special: false, Encoding.UTF8) : TemplatePiece(piece));
+            tokens.AddRange(
+                !fromUser ? TemplatePiece(piece)
+                : byModel && Answers.Find(piece) is { } generated ? generated
+                : Weights.Tokenize(piece, false, special: false, Encoding.UTF8));
         }
 
         return new RenderedPrompt([.. tokens], Thinks && !disableThink && OpensThought(rendered));
@@ -160,7 +170,7 @@ internal sealed class LoadedModel : IDisposable
         template.AddAssistant = true;
         foreach (var message in messages)
         {
-            template.Add(message.Role, text.Add(message.Content));
+            template.Add(message.Role, text.Add(message.Content, message.Role == "assistant"));
         }
 
         return LLamaTemplate.Encoding.GetString(template.Apply());

@@ -17,6 +17,8 @@ internal sealed class Sequence : IDisposable
     private readonly ToolCallParser? _tools;
     private readonly LLamaToken[] _delivered;
     private readonly List<int> _tokens = [];
+    private readonly List<LLamaToken> _answer = [];
+    private readonly AnswerTokens _answers;
     private List<TokenLogprob>? _logprobs;
     private bool _replaying;
     private long _promptStarted;
@@ -38,6 +40,7 @@ internal sealed class Sequence : IDisposable
         _thought = new ThoughtTracker(settings, model.ThinkOpen, model.ThinkClose);
         _tools = settings.ToolCalls is { } format ? new ToolCallParser(format) : null;
         Sampler = new TokenSampler(settings, model, _thought, choice);
+        _answers = model.Answers;
     }
 
     public int Choice { get; }
@@ -167,6 +170,12 @@ internal sealed class Sequence : IDisposable
             reason = FinishReason.ToolCalls;
         }
 
+        // An answer that is all plain content (no thought, calls or stop string cut from it) may come back as the next turn's assistant message.
+        if (reason is FinishReason.Stop or FinishReason.Length && !_stops.Stopped && _reasoningTokens == 0 && _tools is not { Calls: > 0 })
+        {
+            _answers.Remember(_answer);
+        }
+
         var end = Stopwatch.GetTimestamp();
         var firstToken = _firstToken == 0 ? end : _firstToken;
         var promptDone = _promptDone == 0 ? firstToken : _promptDone;
@@ -193,6 +202,7 @@ internal sealed class Sequence : IDisposable
     {
         Count(token);
         _tokens.Add((int)token);
+        _answer.Add(token);
         _decoder.Add(token);
         Emit(_stops.Push(_decoder.Read()));
         return _stops.Stopped;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 
 namespace Verge.Orleans.Tests.Gateway;
@@ -45,6 +46,32 @@ public sealed class SlotTests(GatewayFixture gateway)
         using var next = await PostAsync(GatewayFixture.Solo);
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
     }
+
+    [Fact]
+    public async Task AStreamWhoseWaitForASlotRunsOutIsRefusedWith429AndRetryAfterNotAnErrorFrame()
+    {
+        // One slot, a queue of one, a second's wait; a fresh model has no hold time to estimate with, so the
+        // second stream is queued, and refused only when its wait runs out.
+        var admin = gateway.Client();
+        var model = "q-" + Guid.NewGuid().ToString("N")[..8];
+        (await admin.PostAsJsonAsync("/api/v1/models", new { name = model, path = TestModels.ScriptedPath, parallel = 1, contextSize = 32768, cores = 1, maxQueue = 1, maxQueueSeconds = 1 }))
+            .EnsureSuccessStatusCode();
+        var body = $$"""{"model":"{{model}}","stream":true,"ignore_eos":true,"messages":[{"role":"user","content":"hi"}]}""";
+        using var holding = await StreamAsync(body);
+        using var reader = new StreamReader(await holding.Content.ReadAsStreamAsync());
+        Assert.StartsWith("data: {", await reader.ReadLineAsync());
+
+        using var refused = await StreamAsync(body);
+
+        Assert.Equal((HttpStatusCode)429, refused.StatusCode);
+        Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), $"Retry-After: {refused.Headers.RetryAfter}");
+        Assert.Contains("\"code\":\"server_busy\"", await refused.Content.ReadAsStringAsync());
+    }
+
+    private Task<HttpResponseMessage> StreamAsync(string body) =>
+        gateway.Client().SendAsync(
+            new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") },
+            HttpCompletionOption.ResponseHeadersRead);
 
     private Task<HttpResponseMessage> PostAsync(string model) =>
         gateway.Client().PostAsync("/v1/chat/completions", new StringContent(

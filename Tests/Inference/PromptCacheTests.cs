@@ -1,3 +1,4 @@
+using System.Text;
 using LLama.Native;
 using Microsoft.Extensions.Logging.Abstractions;
 using Verge.Orleans.Grains.Abstractions.Inference;
@@ -127,6 +128,34 @@ public sealed class PromptCacheTests
     }
 
     // The n-th turn of a conversation: a long system prompt of its own and the turns before.
+    [Fact]
+    public async Task AnAnswerSentBackAsTheNextTurnKeepsTheTokensTheModelGenerated()
+    {
+        using var model = LoadedModel.Load(RandomPath);
+        using var engine = Engine(model);
+        List<ChatMessage> messages = [new("system", System("alpha")), new("user", "Question 1 about alpha?")];
+        var first = model.RenderPrompt(messages, disableThink: false);
+
+        // "Helo" over and over, a letter per token, where the tokenizer merges "Hel" (a step of "Hello"): the bias
+        // ranks the letters and the frequency penalty moves on to the next one.
+        var letters = Greedy with
+        {
+            LogitBias = new[] { "H", "e", "l", "o" }.Select((letter, rank) => ((int)Token(model, letter), 100f - 10 * rank)).ToDictionary(),
+            FrequencyPenalty = 50,
+        };
+        var answer = await Run(engine, first, letters);
+        var generated = answer.SelectMany(e => e.Tokens ?? []).Select(t => (LLamaToken)t).ToArray();
+        messages.AddRange([new("assistant", Content(answer)), new("user", "Question 2 about alpha?")]);
+        var next = model.RenderPrompt(messages, disableThink: false);
+        var events = await Run(engine, next, Greedy);
+
+        // The answer's text alone tokenizes otherwise: without the generated tokens the slot's KV would end where the answer begins.
+        Assert.NotEqual(generated, model.Weights.Tokenize(Content(answer), false, special: false, Encoding.UTF8));
+        Assert.Equal([.. first, .. generated], next[..(first.Length + generated.Length)]);
+        Assert.Equal(first.Length + generated.Length - 1, Summary(events).CachedTokens);
+        Assert.Equal(await Fresh(model, next), Content(events));
+    }
+
     private static LLamaToken[] Turn(LoadedModel model, string name, int turn)
     {
         var messages = new List<ChatMessage> { new("system", System(name)) };

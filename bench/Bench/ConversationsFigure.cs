@@ -91,6 +91,11 @@ internal static class ConversationsFigure
                 continue;
             }
 
+            if (line.StartsWith("data: {\"error\"", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"A turn's stream ended in an error, so its figures would be wrong: {line}");
+            }
+
             using var chunk = JsonDocument.Parse(line[6..]);
             if (chunk.RootElement.TryGetProperty("choices", out var choices) && choices.GetArrayLength() > 0
                 && choices[0].GetProperty("delta").TryGetProperty("content", out var content) && content.GetString() is { Length: > 0 } text)
