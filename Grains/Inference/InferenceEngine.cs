@@ -55,6 +55,9 @@ internal sealed partial class InferenceEngine : IWorkerEngine
             Threads = options.Threads,
             BatchThreads = options.Threads,
             KVUnified = false,
+            // llama.cpp's CPU flash attention: attention over a long context costs about a quarter less (a
+            // conversation's tenth turn over 2.9k tokens started in 1.38 s instead of 1.84 s).
+            FlashAttention = true,
         };
         _context = model.Weights.CreateContext(parameters);
         _thread = new Thread(Run) { IsBackground = true, Name = $"decode {name}" };

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using LLama;
 using LLama.Common;
@@ -22,7 +21,11 @@ internal sealed class LoadedModel : IDisposable
     private const string ThinkTag = "<think>";
 
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, LLamaToken[]> _templatePieces = new();
+    private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly TokenMemory _templatePieces = new(1 << 20);
+    private readonly TokenMemory _userPieces = new(4 << 20);
+    private readonly TokenMemory _answers = new(4 << 20);
     private int _fallbackLogged;
 
     private LoadedModel(string path, LLamaWeights weights, ChatTemplate template, ILogger logger)
@@ -31,12 +34,9 @@ internal sealed class LoadedModel : IDisposable
         Weights = weights;
         (ThinkOpen, ThinkClose) = SingleToken(ThinkTag) is { } open && SingleToken("</think>") is { } close ? (open, close) : ((LLamaToken?)null, (LLamaToken?)null);
         Template = template;
-        Answers = new AnswerTokens(weights.NativeHandle, RememberedAnswers);
         _logger = logger;
     }
 
-    /// <summary>Most recent answers whose generated tokens are kept, for when they come back as assistant messages.</summary>
-    private const int RememberedAnswers = 4096;
 
     public string Path { get; }
 
@@ -50,9 +50,6 @@ internal sealed class LoadedModel : IDisposable
 
     /// <summary>The <c>&lt;/think&gt;</c> token of a reasoning model.</summary>
     public LLamaToken? ThinkClose { get; }
-
-    /// <summary>The tokens of recent answers, by their text: an answer sent back in the next turn keeps its KV.</summary>
-    public AnswerTokens Answers { get; }
 
     /// <summary>The model's own chat template (Jinja).</summary>
     public ChatTemplate Template { get; }
@@ -122,35 +119,56 @@ internal sealed class LoadedModel : IDisposable
         {
             tokens.AddRange(
                 !fromUser ? TemplatePiece(piece)
-                : byModel && Answers.Find(piece) is { } generated ? generated
-                : Weights.Tokenize(piece, false, special: false, Encoding.UTF8));
+                : byModel && AnswerTokens(piece) is { } generated ? generated
+                : UserPiece(piece));
         }
 
         return new RenderedPrompt([.. tokens], Thinks && !disableThink && OpensThought(rendered));
     }
 
-    /// <summary>Most distinct template pieces kept tokenized (a piece is the text between two messages' contents).</summary>
-    private const int TemplatePieces = 1024;
+    // Tokenizing is costly (about a millisecond a piece under load: llama.cpp runs its pre-tokenizer's regular
+    // expression), and the same texts come back in every prompt: the template's own text (role markers, a
+    // default system prompt, the tools an agent sends every turn) and a conversation's earlier messages.
+    private LLamaToken[] TemplatePiece(string piece) =>
+        _templatePieces.GetOrAdd(piece, text => Weights.Tokenize(text, false, special: true, Encoding.UTF8));
 
-    // The template's own text (role markers, a default system prompt, the tools an agent sends every turn) comes
-    // back in nearly every prompt, and llama.cpp takes about a millisecond to tokenize a piece with its special
-    // tokens: each distinct piece is tokenized once.
-    private LLamaToken[] TemplatePiece(string piece)
+    private LLamaToken[] UserPiece(string piece) =>
+        _userPieces.GetOrAdd(piece, text => Weights.Tokenize(text, false, special: false, Encoding.UTF8));
+
+    /// <summary>
+    /// Keeps the tokens of a finished answer as the tokenization of the text they spell, for when the answer
+    /// comes back as an assistant message. A client sends the text back, and tokenizing it seldom gives the
+    /// tokens the model generated (a model need not write the tokenizer's own split), so the next prompt
+    /// would leave the slot's KV where the answer begins. Only byte-exact text maps to its tokens, and never
+    /// through a control token, so the text means what it says whichever way it is tokenized.
+    /// </summary>
+    public void RememberAnswer(IReadOnlyList<LLamaToken> tokens)
     {
-        if (_templatePieces.TryGetValue(piece, out var known))
+        var bytes = new List<byte>(tokens.Count * 4);
+        Span<byte> piece = stackalloc byte[256];
+        foreach (var token in tokens)
         {
-            return known;
+            var length = (int)Weights.NativeHandle.TokenToSpan(token, piece);
+            if (token.IsControl(Weights.NativeHandle) || length > piece.Length)
+            {
+                return;
+            }
+
+            bytes.AddRange(piece[..length]);
         }
 
-        var tokens = Weights.Tokenize(piece, false, special: true, Encoding.UTF8);
-        if (_templatePieces.Count >= TemplatePieces)
+        try
         {
-            _templatePieces.Clear();
+            _answers.Remember(Strict.GetString([.. bytes]), [.. tokens]);
         }
-
-        _templatePieces[piece] = tokens;
-        return tokens;
+        catch (DecoderFallbackException)
+        {
+            // A token ends inside a character: no text is exactly these tokens.
+        }
     }
+
+    /// <summary>The generated tokens of an answer that was exactly <paramref name="text"/>.</summary>
+    public LLamaToken[]? AnswerTokens(string text) => _answers.Find(text);
 
     // llama.cpp's own rendering of the templates it recognises (ChatML, Llama 3, ...); ChatML when it recognises none.
     private string BuiltIn(IReadOnlyList<ChatMessage> messages, PromptText text)

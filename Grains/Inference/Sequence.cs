@@ -18,7 +18,7 @@ internal sealed class Sequence : IDisposable
     private readonly LLamaToken[] _delivered;
     private readonly List<int> _tokens = [];
     private readonly List<LLamaToken> _answer = [];
-    private readonly AnswerTokens _answers;
+    private readonly LoadedModel _model;
     private List<TokenLogprob>? _logprobs;
     private bool _replaying;
     private long _promptStarted;
@@ -40,7 +40,7 @@ internal sealed class Sequence : IDisposable
         _thought = new ThoughtTracker(settings, model.ThinkOpen, model.ThinkClose);
         _tools = settings.ToolCalls is { } format ? new ToolCallParser(format) : null;
         Sampler = new TokenSampler(settings, model, _thought, choice);
-        _answers = model.Answers;
+        _model = model;
     }
 
     public int Choice { get; }
@@ -173,7 +173,7 @@ internal sealed class Sequence : IDisposable
         // An answer that is all plain content (no thought, calls or stop string cut from it) may come back as the next turn's assistant message.
         if (reason is FinishReason.Stop or FinishReason.Length && !_stops.Stopped && _reasoningTokens == 0 && _tools is not { Calls: > 0 })
         {
-            _answers.Remember(_answer);
+            _model.RememberAnswer(_answer);
         }
 
         var end = Stopwatch.GetTimestamp();
