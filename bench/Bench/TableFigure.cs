@@ -33,14 +33,19 @@ internal sealed class TableFigure(HttpClient http, string assistant, LoadedModel
     private async Task SingleStreamAsync()
     {
         var story = model.RenderPrompt([new ChatMessage("user", "Write a story.")], disableThink: false);
-        var (product, rawDecode) = (new List<double>(), new List<double>());
-        for (var round = 0; round < 3; round++)
+        var (product, rawDecode, ratios) = (new List<double>(), new List<double>(), new List<double>());
+        for (var round = 0; round < 6; round++)
         {
-            rawDecode.Add(raw.DecodeTokensPerSecond(story, tokens));
+            // Paired rounds, each side first in every other one; the ratio is the median of the pairs' ratios
+            // (a round is two seconds, and a slow spell of the machine would otherwise decide the figure).
+            var rawFirst = round % 2 == 0 ? raw.DecodeTokensPerSecond(story, tokens) : 0;
             product.Add((await StreamAsync("Write a story.", tokens)).Clock.DecodeTokensPerSecond);
+            rawDecode.Add(round % 2 == 0 ? rawFirst : raw.DecodeTokensPerSecond(story, tokens));
+            ratios.Add(product[^1] / rawDecode[^1]);
         }
 
-        Row("single-stream generation, tok/s", Median(product), Median(rawDecode), ">= 0.97");
+        Console.WriteLine($"  single-stream generation, tok/s: product {Median(product):F1}, raw {Median(rawDecode):F1}, ratio {Median(ratios):F3} "
+            + $"(median of 6 paired rounds: {string.Join(" ", ratios.Select(r => r.ToString("F3")))}; target >= 0.97)");
     }
 
     private async Task PromptSpeedAsync()
