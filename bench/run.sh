@@ -4,7 +4,8 @@
 # constrained generation, fairness, many conversations over few slots (the prompt cache), then embeddings
 # over HTTP against LLamaSharp's batch API, and the same conversations over two workers (prefix routing).
 # BENCH_SUITES="chat embeddings front" picks suites (front is opt-in: it starts a cluster on a throwaway
-# PostgreSQL and compares generation through the YARP front with generation straight to a gateway);
+# PostgreSQL and compares generation through the YARP front with generation straight to a gateway, in
+# paired rounds: BENCH_FRONT_PAIRS, 8 by default);
 # BENCH_ONLY=conversations runs only the prompt cache figures of the chat suite, BENCH_ONLY=routing only
 # the two-worker routing figure, BENCH_ONLY=table only issue #15's table (every figure against LLamaSharp driven
 # directly on the same file, on an assistant of 8 slots x 4096 tokens).

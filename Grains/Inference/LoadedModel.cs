@@ -20,9 +20,12 @@ internal sealed class LoadedModel : IDisposable
     private const string EmptyThought = "<think>\n\n</think>\n\n";
     private const string ThinkTag = "<think>";
 
-    private readonly ILogger _logger;
+    /// <summary>Longest answer whose tokens are kept (spelling one out runs on the decode thread).</summary>
+    private const int LongestAnswer = 4096;
+
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    private readonly ILogger _logger;
     private readonly TokenMemory _templatePieces = new(1 << 20);
     private readonly TokenMemory _userPieces = new(4 << 20);
     private readonly TokenMemory _answers = new(4 << 20);
@@ -36,7 +39,6 @@ internal sealed class LoadedModel : IDisposable
         Template = template;
         _logger = logger;
     }
-
 
     public string Path { get; }
 
@@ -144,6 +146,11 @@ internal sealed class LoadedModel : IDisposable
     /// </summary>
     public void RememberAnswer(IReadOnlyList<LLamaToken> tokens)
     {
+        if (tokens.Count > LongestAnswer)
+        {
+            return;
+        }
+
         var bytes = new List<byte>(tokens.Count * 4);
         Span<byte> piece = stackalloc byte[256];
         foreach (var token in tokens)
