@@ -82,9 +82,18 @@ internal sealed class GenerationRunner(
                 Lease = admission,
             };
         }
-        catch (Exception) when (admission is not null)
+        catch (Exception error)
         {
-            await admission.DisposeAsync(); // refused by the assistant or the worker: its concurrency is free at once
+            if (aborted.IsCancellationRequested && error is OperationCanceledException)
+            {
+                metrics.Refused(assistant, 499, route); // the client left before its first token
+            }
+
+            if (admission is not null)
+            {
+                await admission.DisposeAsync(); // refused by the assistant or the worker: its concurrency is free at once
+            }
+
             throw;
         }
     }

@@ -11,8 +11,8 @@ namespace Verge.Orleans.Gateway.Serving;
 internal sealed class StartedEvents : IAsyncEnumerator<GenerationEvent>
 {
     private readonly IAsyncEnumerator<GenerationEvent> _events;
-    private bool _firstTaken;
     private readonly bool _any;
+    private bool _firstTaken;
 
     private StartedEvents(IAsyncEnumerator<GenerationEvent> events, bool any) => (_events, _any) = (events, any);
 
@@ -25,7 +25,7 @@ internal sealed class StartedEvents : IAsyncEnumerator<GenerationEvent>
         }
         catch (Exception)
         {
-            await MigratingEvents.DisposeQuietlyAsync(events);
+            _ = MigratingEvents.DisposeQuietlyAsync(events); // a worker on a hung silo would hold the refusal back
             throw;
         }
     }
@@ -36,7 +36,7 @@ internal sealed class StartedEvents : IAsyncEnumerator<GenerationEvent>
     {
         if (_firstTaken)
         {
-            return _events.MoveNextAsync();
+            return _any ? _events.MoveNextAsync() : ValueTask.FromResult(false);
         }
 
         _firstTaken = true;

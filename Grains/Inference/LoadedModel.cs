@@ -21,7 +21,7 @@ internal sealed class LoadedModel : IDisposable
     private const string ThinkTag = "<think>";
 
     /// <summary>Longest answer whose tokens are kept (spelling one out runs on the decode thread).</summary>
-    private const int LongestAnswer = 4096;
+    public const int LongestAnswer = 4096;
 
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -121,7 +121,7 @@ internal sealed class LoadedModel : IDisposable
         {
             tokens.AddRange(
                 !fromUser ? TemplatePiece(piece)
-                : byModel && AnswerTokens(piece) is { } generated ? generated
+                : byModel && AnswerTokens(options.User, piece) is { } generated ? generated
                 : UserPiece(piece));
         }
 
@@ -138,15 +138,17 @@ internal sealed class LoadedModel : IDisposable
         _userPieces.GetOrAdd(piece, text => Weights.Tokenize(text, false, special: false, Encoding.UTF8));
 
     /// <summary>
-    /// Keeps the tokens of a finished answer as the tokenization of the text they spell, for when the answer
-    /// comes back as an assistant message. A client sends the text back, and tokenizing it seldom gives the
-    /// tokens the model generated (a model need not write the tokenizer's own split), so the next prompt
-    /// would leave the slot's KV where the answer begins. Only byte-exact text maps to its tokens, and never
-    /// through a control token, so the text means what it says whichever way it is tokenized.
+    /// Keeps the tokens of <paramref name="user"/>'s finished answer as the tokenization of the text they
+    /// spell, for when the answer comes back as an assistant message. A client sends the text back, and
+    /// tokenizing it seldom gives the tokens the model generated (a model need not write the tokenizer's own
+    /// split), so the next prompt would leave the slot's KV where the answer begins. Only byte-exact text maps
+    /// to its tokens, never through a token that writes no text (control, unknown), so the text means what it
+    /// says whichever way it is tokenized; and only for the same user, so nobody learns of another's answers
+    /// or changes how another's prompts are tokenized.
     /// </summary>
-    public void RememberAnswer(IReadOnlyList<LLamaToken> tokens)
+    public void RememberAnswer(string user, IReadOnlyList<LLamaToken> tokens)
     {
-        if (tokens.Count > LongestAnswer)
+        if (tokens.Count is 0 or > LongestAnswer)
         {
             return;
         }
@@ -156,7 +158,7 @@ internal sealed class LoadedModel : IDisposable
         foreach (var token in tokens)
         {
             var length = (int)Weights.NativeHandle.TokenToSpan(token, piece);
-            if (token.IsControl(Weights.NativeHandle) || length > piece.Length)
+            if (length == 0 || length > piece.Length || token.IsControl(Weights.NativeHandle))
             {
                 return;
             }
@@ -166,7 +168,7 @@ internal sealed class LoadedModel : IDisposable
 
         try
         {
-            _answers.Remember(Strict.GetString([.. bytes]), [.. tokens]);
+            _answers.Remember(AnswerKey(user, Strict.GetString([.. bytes])), [.. tokens]);
         }
         catch (DecoderFallbackException)
         {
@@ -174,8 +176,10 @@ internal sealed class LoadedModel : IDisposable
         }
     }
 
-    /// <summary>The generated tokens of an answer that was exactly <paramref name="text"/>.</summary>
-    public LLamaToken[]? AnswerTokens(string text) => _answers.Find(text);
+    /// <summary>The generated tokens of <paramref name="user"/>'s answer that was exactly <paramref name="text"/>.</summary>
+    public LLamaToken[]? AnswerTokens(string user, string text) => _answers.Find(AnswerKey(user, text));
+
+    private static string AnswerKey(string user, string text) => $"{user}\0{text}";
 
     // llama.cpp's own rendering of the templates it recognises (ChatML, Llama 3, ...); ChatML when it recognises none.
     private string BuiltIn(IReadOnlyList<ChatMessage> messages, PromptText text)

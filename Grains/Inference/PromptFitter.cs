@@ -27,6 +27,7 @@ internal static class PromptFitter
             DisableThink = request.DisableThink,
             InsertThinkTag = insertThinkTag,
             TemplateArguments = request.TemplateArguments,
+            User = request.User ?? "",
         };
         var start = messages.TakeWhile(m => m.Role == "system").Count();
         var count = Math.Min(request.HistoryMessages, messages.Count - start);

@@ -17,4 +17,7 @@ internal sealed record PromptOptions
 
     /// <summary>The request's <c>chat_template_kwargs</c> as a JSON object text.</summary>
     public string? TemplateArguments { get; init; }
+
+    /// <summary>The user the request is for: only that user's earlier answers keep their generated tokens.</summary>
+    public string User { get; init; } = "";
 }

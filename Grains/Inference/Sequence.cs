@@ -173,7 +173,7 @@ internal sealed class Sequence : IDisposable
         // An answer that is all plain content (no thought, calls or stop string cut from it) may come back as the next turn's assistant message.
         if (reason is FinishReason.Stop or FinishReason.Length && !_stops.Stopped && _reasoningTokens == 0 && _tools is not { Calls: > 0 })
         {
-            _model.RememberAnswer(_answer);
+            _model.RememberAnswer(_request.Who.User, _answer);
         }
 
         var end = Stopwatch.GetTimestamp();
@@ -202,7 +202,10 @@ internal sealed class Sequence : IDisposable
     {
         Count(token);
         _tokens.Add((int)token);
-        _answer.Add(token);
+        if (_answer.Count <= LoadedModel.LongestAnswer)
+        {
+            _answer.Add(token);
+        }
         _decoder.Add(token);
         Emit(_stops.Push(_decoder.Read()));
         return _stops.Stopped;

@@ -3,11 +3,15 @@ using LLama.Native;
 namespace Verge.Orleans.Grains.Inference;
 
 /// <summary>
-/// Texts and their tokens, the least recently used out, bounded by the characters of the texts kept
-/// (a text longer than a sixteenth of the bound is not kept). Safe for concurrent use.
+/// Texts and their tokens, the least recently used out, bounded by what they weigh: each entry its text's
+/// characters, two per token and <see cref="EntryWeight"/> for the entry itself (an entry heavier than a
+/// sixteenth of the bound is not kept). Safe for concurrent use.
 /// </summary>
 internal sealed class TokenMemory(int characters)
 {
+    /// <summary>An entry's own cost in characters (list node, dictionary slot, string and array headers).</summary>
+    public const int EntryWeight = 64;
+
     private readonly Dictionary<string, LinkedListNode<(string Text, LLamaToken[] Tokens)>> _byText = new(StringComparer.Ordinal);
     private readonly LinkedList<(string Text, LLamaToken[] Tokens)> _recency = new();
     private readonly Lock _lock = new();
@@ -55,7 +59,8 @@ internal sealed class TokenMemory(int characters)
 
     public void Remember(string text, LLamaToken[] tokens)
     {
-        if (text.Length > characters / 16)
+        var weight = Weight(text, tokens);
+        if (weight > characters / 16)
         {
             return;
         }
@@ -65,19 +70,21 @@ internal sealed class TokenMemory(int characters)
             if (_byText.Remove(text, out var known))
             {
                 _recency.Remove(known);
-                _kept -= text.Length;
+                _kept -= Weight(known.Value.Text, known.Value.Tokens);
             }
 
-            while (_kept + text.Length > characters)
+            while (_kept + weight > characters)
             {
-                var oldest = _recency.Last!.Value.Text;
+                var (oldest, oldestTokens) = _recency.Last!.Value;
                 _byText.Remove(oldest);
                 _recency.RemoveLast();
-                _kept -= oldest.Length;
+                _kept -= Weight(oldest, oldestTokens);
             }
 
             _byText[text] = _recency.AddFirst((text, tokens));
-            _kept += text.Length;
+            _kept += weight;
         }
     }
+
+    private static long Weight(string text, LLamaToken[] tokens) => text.Length + 2L * tokens.Length + EntryWeight;
 }

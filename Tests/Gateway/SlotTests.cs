@@ -57,15 +57,19 @@ public sealed class SlotTests(GatewayFixture gateway)
         (await admin.PostAsJsonAsync("/api/v1/models", new { name = model, path = TestModels.ScriptedPath, parallel = 1, contextSize = 32768, cores = 1, maxQueue = 1, maxQueueSeconds = 1 }))
             .EnsureSuccessStatusCode();
         var body = $$"""{"model":"{{model}}","stream":true,"ignore_eos":true,"messages":[{"role":"user","content":"hi"}]}""";
-        using var holding = await StreamAsync(body);
-        using var reader = new StreamReader(await holding.Content.ReadAsStreamAsync());
-        Assert.StartsWith("data: {", await reader.ReadLineAsync());
+        using (var holding = await StreamAsync(body))
+        {
+            using var reader = new StreamReader(await holding.Content.ReadAsStreamAsync());
+            Assert.StartsWith("data: {", await reader.ReadLineAsync());
 
-        using var refused = await StreamAsync(body);
+            using var refused = await StreamAsync(body);
 
-        Assert.Equal((HttpStatusCode)429, refused.StatusCode);
-        Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), $"Retry-After: {refused.Headers.RetryAfter}");
-        Assert.Contains("\"code\":\"server_busy\"", await refused.Content.ReadAsStringAsync());
+            Assert.Equal((HttpStatusCode)429, refused.StatusCode);
+            Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), $"Retry-After: {refused.Headers.RetryAfter}");
+            Assert.Contains("\"code\":\"server_busy\"", await refused.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/models/{model}")).StatusCode);
     }
 
     private Task<HttpResponseMessage> StreamAsync(string body) =>

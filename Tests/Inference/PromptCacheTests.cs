@@ -127,7 +127,6 @@ public sealed class PromptCacheTests
         Assert.Equal(await Fresh(model, longer), Content(events));
     }
 
-    // The n-th turn of a conversation: a long system prompt of its own and the turns before.
     [Fact]
     public async Task AnAnswerSentBackAsTheNextTurnKeepsTheTokensTheModelGenerated()
     {
@@ -156,6 +155,7 @@ public sealed class PromptCacheTests
         Assert.Equal(await Fresh(model, next), Content(events));
     }
 
+    // The n-th turn of a conversation: a long system prompt of its own and the turns before.
     private static LLamaToken[] Turn(LoadedModel model, string name, int turn)
     {
         var messages = new List<ChatMessage> { new("system", System(name)) };

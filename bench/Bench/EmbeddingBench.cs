@@ -87,10 +87,10 @@ internal static class EmbeddingBench
             inEngine.Add(await EngineAsync());
         }
 
-        Console.WriteLine($"embeddings, median of 5: the worker's engine called in-process {Median(inEngine):F2}/s");
+        Console.WriteLine($"embeddings, median of 5: the worker's engine called in-process {Stats.Median(inEngine):F2}/s");
 
         // The best round is the one least disturbed by other work on a shared machine; the median is printed too.
-        var (inMedian, httpMedian) = (Median(inProcess), Median(overHttp));
+        var (inMedian, httpMedian) = (Stats.Median(inProcess), Stats.Median(overHttp));
         var (inBest, httpBest) = (inProcess.Max(), overHttp.Max());
         Console.WriteLine($"embeddings, median of 5: in-process (LLamaSharp batch API) {inMedian:F2}/s, HTTP /v1/embeddings {httpMedian:F2}/s, ratio {httpMedian / inMedian:F3}");
         Console.WriteLine($"embeddings, best of 5: in-process {inBest:F2}/s, HTTP {httpBest:F2}/s, ratio {httpBest / inBest:F3} (target >= 0.9)");
@@ -151,6 +151,4 @@ internal static class EmbeddingBench
 
         return text.ToString();
     }
-
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 }

@@ -11,7 +11,7 @@ internal static class FrontBench
 {
     // A pair's ratio varies by about ±5 % on a 2-core machine, so the median of 8 is good to about 2 %;
     // BENCH_FRONT_PAIRS=32 halves that.
-    private static readonly int Pairs = int.TryParse(Environment.GetEnvironmentVariable("BENCH_FRONT_PAIRS"), out var pairs) ? pairs : 8;
+    private static readonly int Pairs = int.TryParse(Environment.GetEnvironmentVariable("BENCH_FRONT_PAIRS"), out var pairs) && pairs > 0 ? pairs : 8;
 
     // usage: Bench front <front base url incl. /v1> <gateway base url incl. /v1> <assistant> <api key> [tokens]
     public static async Task<int> RunAsync(string[] args)
@@ -40,8 +40,8 @@ internal static class FrontBench
                 (viaFront, direct, ratios) = ([.. viaFront, f], [.. direct, d], [.. ratios, f / d]);
             }
 
-            Console.WriteLine($"{streams} stream(s): through the front {Median(viaFront):F1} tok/s, straight to a gateway {Median(direct):F1} tok/s, "
-                + $"ratio {Median(ratios):F3} (median of {Pairs} paired rounds; target >= 0.98); pairs {string.Join(" ", ratios.Select(r => r.ToString("F3")))}");
+            Console.WriteLine($"{streams} stream(s): through the front {Stats.Median(viaFront):F1} tok/s, straight to a gateway {Stats.Median(direct):F1} tok/s, "
+                + $"ratio {Stats.Median(ratios):F3} (median of {Pairs} paired rounds; target >= 0.98); pairs {string.Join(" ", ratios.Select(r => r.ToString("F3")))}");
         }
 
         return 0;
@@ -84,6 +84,4 @@ internal static class FrontBench
 
         return clock.Stop();
     }
-
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 }

@@ -99,7 +99,7 @@ for (var round = 0; round < 3; round++)
     overHttp.Add((await HttpAsync()).DecodeTokensPerSecond);
 }
 
-var (inMedian, httpMedian) = (Median(inProcess), Median(overHttp));
+var (inMedian, httpMedian) = (Stats.Median(inProcess), Stats.Median(overHttp));
 Console.WriteLine($"single stream generation: in-process {inMedian:F1} tok/s, HTTP {httpMedian:F1} tok/s, ratio {httpMedian / inMedian:F3} (target >= 0.95)");
 
 // Structured output: the same stream constrained by a JSON schema (a story string: the grammar never closes early).
@@ -112,7 +112,7 @@ for (var round = 0; round < 3; round++)
     constrained.Add((await HttpAsync(extra: storySchema)).DecodeTokensPerSecond);
 }
 
-Console.WriteLine($"json_schema constrained generation: {Median(constrained):F1} tok/s, unconstrained {Median(free):F1} tok/s, ratio {Median(constrained) / Median(free):F3} (target >= 0.8)");
+Console.WriteLine($"json_schema constrained generation: {Stats.Median(constrained):F1} tok/s, unconstrained {Stats.Median(free):F1} tok/s, ratio {Stats.Median(constrained) / Stats.Median(free):F3} (target >= 0.8)");
 
 var aggregate = new Dictionary<int, double>();
 foreach (var streams in new[] { 1, 4, 8 })
@@ -136,7 +136,7 @@ for (var round = 0; round < 3; round++)
     warm.Add((await HttpAsync($$"""[{{turn}},{"role":"assistant","content":"Once upon a time"},{"role":"user","content":"Go on."}]""", maxTokens: 8)).TimeToFirstToken);
 }
 
-Console.WriteLine($"next turn of a conversation (430-character system prompt): time to first token {Median(cold) * 1000:F0} ms cold, {Median(warm) * 1000:F0} ms with the prefix cached ({Median(cold) / Median(warm):F1}x)");
+Console.WriteLine($"next turn of a conversation (430-character system prompt): time to first token {Stats.Median(cold) * 1000:F0} ms cold, {Stats.Median(warm) * 1000:F0} ms with the prefix cached ({Stats.Median(cold) / Stats.Median(warm):F1}x)");
 
 // Fairness: a light user's time to first token on a 4-slot worker, alone and while a heavy user keeps 16 requests in flight.
 if (args.Length > 5)
@@ -155,7 +155,7 @@ if (args.Length > 5)
         return ttft;
     }
 
-    var alone = Median(await LightTurnsAsync());
+    var alone = Stats.Median(await LightTurnsAsync());
     using var stop = new CancellationTokenSource();
     var heavy = Enumerable.Range(0, 16).Select(async i =>
     {
@@ -165,7 +165,7 @@ if (args.Length > 5)
         }
     }).ToList();
     await Task.Delay(TimeSpan.FromSeconds(3));
-    var contended = Median(await LightTurnsAsync());
+    var contended = Stats.Median(await LightTurnsAsync());
     stop.Cancel();
     await Task.WhenAll(heavy);
     Console.WriteLine($"fairness, 4 slots: light user's TTFT p50 {alone * 1000:F0} ms alone, {contended * 1000:F0} ms beside 16 heavy requests in flight, ratio {contended / alone:F2} (target <= 2)");
@@ -199,7 +199,6 @@ async Task<string> LightKeyAsync()
     return System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("key").GetString()!;
 }
 
-static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
 // Issue #15's table against LLamaSharp driven directly on the same file, on the assistant of 8 slots x 4096 tokens.
 async Task TableAsync()

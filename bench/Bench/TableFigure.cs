@@ -44,7 +44,7 @@ internal sealed class TableFigure(HttpClient http, string assistant, LoadedModel
             ratios.Add(product[^1] / rawDecode[^1]);
         }
 
-        Console.WriteLine($"  single-stream generation, tok/s: product {Median(product):F1}, raw {Median(rawDecode):F1}, ratio {Median(ratios):F3} "
+        Console.WriteLine($"  single-stream generation, tok/s: product {Stats.Median(product):F1}, raw {Stats.Median(rawDecode):F1}, ratio {Stats.Median(ratios):F3} "
             + $"(median of 6 paired rounds: {string.Join(" ", ratios.Select(r => r.ToString("F3")))}; target >= 0.97)");
     }
 
@@ -59,7 +59,7 @@ internal sealed class TableFigure(HttpClient http, string assistant, LoadedModel
             product.Add(answer["timings"]!["prompt_per_second"]!.GetValue<double>());
         }
 
-        Row("prompt tok/s at 512 tokens", Median(product), Median(rawPrompt), ">= 1.0");
+        Row("prompt tok/s at 512 tokens", Stats.Median(product), Stats.Median(rawPrompt), ">= 1.0");
     }
 
     // 8 streams of 128-token prompts and 128-token answers, all sent at once; and the time to first token
@@ -79,8 +79,8 @@ internal sealed class TableFigure(HttpClient http, string assistant, LoadedModel
         var batched = raw.Batched(texts.Select(t => model.RenderPrompt([new ChatMessage("user", t)], disableThink: false)).ToArray(), 128);
         Row("8 streams of 128+128 tokens, aggregate tok/s", aggregate, batched.TokensPerSecond, ">= 0.95");
         Row("  the same against raw decode alone", aggregate, batched.DecodeTokensPerSecond, "");
-        var eight = Median(runs.Select(r => r.Clock.TimeToFirstToken).ToList());
-        Console.WriteLine($"  TTFT p50 at 8 concurrent 128-token prompts / at 1: product {eight:F2} s / {Median(alone):F2} s = {eight / Median(alone):F2} (target <= 2.5); raw {Median(batched.TimesToFirstToken):F2} s / {raw.PromptSeconds(model.RenderPrompt([new ChatMessage("user", texts[0])], disableThink: false)):F2} s");
+        var eight = Stats.Median(runs.Select(r => r.Clock.TimeToFirstToken).ToList());
+        Console.WriteLine($"  TTFT p50 at 8 concurrent 128-token prompts / at 1: product {eight:F2} s / {Stats.Median(alone):F2} s = {eight / Stats.Median(alone):F2} (target <= 2.5); raw {Stats.Median(batched.TimesToFirstToken):F2} s / {raw.PromptSeconds(model.RenderPrompt([new ChatMessage("user", texts[0])], disableThink: false)):F2} s");
     }
 
     // One conversation growing to about 2.7k tokens over 10 turns; raw keeps its KV and evaluates each turn's new tokens.
@@ -187,7 +187,6 @@ internal sealed class TableFigure(HttpClient http, string assistant, LoadedModel
         ["messages"] = new JsonArray(messages.Select(m => (JsonNode)new JsonObject { ["role"] = m.Role, ["content"] = m.Content }).ToArray()),
     }.ToJsonString(), Encoding.UTF8, "application/json");
 
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     private static double P(List<double> sorted, double quantile) => sorted[Math.Min(sorted.Count - 1, (int)(sorted.Count * quantile))];
 }
