@@ -6,13 +6,35 @@ namespace Verge.Orleans.Gateway.Identity;
 
 /// <summary>
 /// On a fresh install (no admin user), creates the user <c>admin</c> and one key, printed once to the
-/// console, or taken from <c>Verge:BootstrapAdminKey</c>. Keys never go to the logs.
+/// console, or taken from <c>Verge:BootstrapAdminKey</c>. Keys never go to the logs. A cluster that is still
+/// forming (silos joining, grains placed on a silo that is starting) is waited for, not a reason to exit.
 /// </summary>
 internal sealed class AdminBootstrapper(IGrainFactory grains, IConfiguration configuration, ILogger<AdminBootstrapper> logger) : IHostedService
 {
     public const string AdminUser = "admin";
 
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(2);
+
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var giveUp = DateTime.UtcNow + GiveUpAfter;
+        while (true)
+        {
+            try
+            {
+                await BootstrapAsync();
+                return;
+            }
+            catch (Exception error) when ((error is TimeoutException or OrleansException) && DateTime.UtcNow < giveUp)
+            {
+                logger.LogWarning("The cluster did not answer yet ({Message}); trying again", error.Message);
+                await Task.Delay(RetryDelay, cancellationToken);
+            }
+        }
+    }
+
+    private async Task BootstrapAsync()
     {
         var users = await grains.GetGrain<IUserDirectoryGrain>(0).ListAsync();
         if (users.Any(u => u.Admin))
