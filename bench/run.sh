@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 work=${BENCH_DIR:-$(mktemp -d)}
 port=${BENCH_PORT:-18080}
 suites=${BENCH_SUITES:-chat embeddings}
-model="$work/qwen2.5-0.5b-q8_0.gguf"
+model="$work/qwen2.5-0.5b-q8_0-v2.gguf" # v2: filler tokens are normal, not user-defined
 embedding="$work/embedding-small-q8_0.gguf"
 pg() { # a PostgreSQL tool, as the postgres user when we are root (PostgreSQL refuses root)
   local tool=$1; shift

@@ -87,9 +87,12 @@ public sealed class Vocabulary
             vocabulary.AddToken(control, Control);
         }
 
+        // Fillers are normal tokens that no merge reaches, like a real vocabulary's rare words. As user-defined
+        // tokens they would be 150k texts llama.cpp looks for in every text it tokenizes (1.6 ms instead of 0.04
+        // for a short message with cold caches), where a real vocabulary has a few dozen.
         for (var filler = 0; vocabulary.Tokens.Count < size; filler++)
         {
-            vocabulary.AddToken($"<|filler_{filler}|>", UserDefined);
+            vocabulary.AddToken($"<|filler_{filler}|>", Normal);
         }
 
         return vocabulary;
