@@ -17,7 +17,7 @@ internal sealed partial class FirstFailurePolicy(IDestinationHealthUpdater healt
 
     public void RequestProxied(HttpContext context, ClusterState cluster, DestinationState destination)
     {
-        if (context.Features.Get<IForwarderErrorFeature>() is { } error && ReplayOnAnotherHelper.FailedBeforeAnswer(error.Error))
+        if (context.Features.Get<IForwarderErrorFeature>() is { } error && ReplayOnAnotherHelper.FailedBeforeAnswer(context, error.Error))
         {
             var period = cluster.Model.Config.HealthCheck?.Passive?.ReactivationPeriod ?? TimeSpan.FromSeconds(10);
             health.SetPassive(cluster, destination, DestinationHealth.Unhealthy, period);

@@ -9,16 +9,21 @@ namespace Verge.Orleans.Front.Balancing;
 
 /// <summary>
 /// A request that a gateway failed before its answer started (the gateway died, refused the connection,
-/// or reset it) is sent again to another gateway, once per gateway. Bodies up to
+/// or reset it, or died while writing an answer the front holds until it is whole) is sent again to another
+/// gateway, once per gateway. Bodies up to
 /// <see cref="FrontOptions.MaxReplayBodyBytes"/> are buffered to make that possible: a larger body that
 /// declares its length is streamed and never replayed, a larger chunked one is refused with 413. Once the
 /// answer has started (a stream's first byte) nothing is replayed.
 /// </summary>
 internal sealed partial class ReplayOnAnotherHelper(RequestDelegate next, IOptions<FrontOptions> options, ILogger<ReplayOnAnotherHelper> logger)
 {
-    /// <summary>Failures in which the gateway sent nothing back: the request can be replayed elsewhere.</summary>
-    public static bool FailedBeforeAnswer(ForwarderError error) =>
-        error is ForwarderError.Request or ForwarderError.RequestTimedOut or ForwarderError.RequestBodyDestination;
+    /// <summary>
+    /// Failures in which the client got nothing of the gateway's answer: the gateway could not be reached, failed
+    /// before answering, or died while the front read a JSON answer whole (<see cref="WholeAnswers"/>).
+    /// </summary>
+    public static bool FailedBeforeAnswer(HttpContext context, ForwarderError error) =>
+        error is ForwarderError.Request or ForwarderError.RequestTimedOut or ForwarderError.RequestBodyDestination
+        || (error is ForwarderError.ResponseHeaders && WholeAnswers.LostMidAnswer(context));
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -47,7 +52,7 @@ internal sealed partial class ReplayOnAnotherHelper(RequestDelegate next, IOptio
         {
             await next(context);
             var error = context.Features.Get<IForwarderErrorFeature>();
-            if (error is null || context.Response.HasStarted || !FailedBeforeAnswer(error.Error) || proxy.ProxiedDestination is not { } lost)
+            if (error is null || context.Response.HasStarted || !FailedBeforeAnswer(context, error.Error) || proxy.ProxiedDestination is not { } lost)
             {
                 return;
             }
@@ -62,6 +67,7 @@ internal sealed partial class ReplayOnAnotherHelper(RequestDelegate next, IOptio
             LogReplay(lost.DestinationId, error.Error, context.Request.Method, context.Request.Path);
             proxy.AvailableDestinations = rest;
             context.Features.Set<IForwarderErrorFeature>(null);
+            WholeAnswers.Forget(context);
             context.Response.Clear();
             if (context.Request.Body.CanSeek)
             {

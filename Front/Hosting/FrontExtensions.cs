@@ -1,7 +1,9 @@
 using Verge.Orleans.Front.Balancing;
+using Microsoft.Extensions.Options;
 using Verge.Orleans.Hosting;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.Transforms;
 
 namespace Verge.Orleans.Front.Hosting;
 
@@ -10,14 +12,25 @@ public static class FrontExtensions
     /// <summary>YARP with a configuration rebuilt from the cluster's gateway directory, health policies and telemetry.</summary>
     public static IHostApplicationBuilder AddVergeFront(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<FrontOptions>().BindConfiguration(FrontOptions.Section)
-            .Validate(o => o.DiscoveryPeriod > TimeSpan.Zero && o.HealthCheckInterval > TimeSpan.Zero && o.MaxReplayBodyBytes >= 0,
-                $"{FrontOptions.Section}: DiscoveryPeriod and HealthCheckInterval must be positive, MaxReplayBodyBytes not negative.")
-            .ValidateOnStart();
-        builder.Services.AddReverseProxy().LoadFromMemory([], []);
-        builder.Services.AddSingleton<IPassiveHealthCheckPolicy, FirstFailurePolicy>();
+        builder.AddFrontProxy();
         builder.Services.AddHostedService<HelperDiscovery>();
         builder.AddVergeTelemetry();
+        return builder;
+    }
+
+    /// <summary>YARP with the front's options, health policy and transforms; its gateways come from <see cref="HelperDiscovery"/>.</summary>
+    internal static IHostApplicationBuilder AddFrontProxy(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<FrontOptions>().BindConfiguration(FrontOptions.Section)
+            .Validate(o => o.DiscoveryPeriod > TimeSpan.Zero && o.HealthCheckInterval > TimeSpan.Zero && o.MaxReplayBodyBytes >= 0 && o.MaxWholeAnswerBytes >= 0,
+                $"{FrontOptions.Section}: DiscoveryPeriod and HealthCheckInterval must be positive, MaxReplayBodyBytes and MaxWholeAnswerBytes not negative.")
+            .ValidateOnStart();
+        builder.Services.AddReverseProxy().LoadFromMemory([], []).AddTransforms(transforms =>
+        {
+            var bound = transforms.Services.GetRequiredService<IOptions<FrontOptions>>().Value.MaxWholeAnswerBytes;
+            transforms.AddResponseTransform(context => WholeAnswers.ReadAsync(context, bound));
+        });
+        builder.Services.AddSingleton<IPassiveHealthCheckPolicy, FirstFailurePolicy>();
         return builder;
     }
 

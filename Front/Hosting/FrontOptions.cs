@@ -20,6 +20,12 @@ public sealed class FrontOptions
     /// </summary>
     public long MaxReplayBodyBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// JSON answers up to this size are held until whole before the client gets any of them, so that one a gateway
+    /// dies while writing is replayed on another; longer ones go on as a stream once this much is held.
+    /// </summary>
+    public long MaxWholeAnswerBytes { get; set; } = 16 * 1024 * 1024;
+
     /// <summary>How long a gateway may stay silent mid-request (a long non-streamed answer) before the front gives up.</summary>
     public TimeSpan ActivityTimeout { get; set; } = TimeSpan.FromMinutes(10);
 }
