@@ -6,12 +6,51 @@ namespace Verge.Orleans.Grains.Inference;
 
 /// <summary>
 /// Where a new prompt starts: the free slot or host-RAM entry sharing its longest prefix. A slot's KV
-/// that would be overwritten goes to host RAM first when enough of it would be lost.
+/// that would be overwritten goes to host RAM first when enough of it would be lost; an idle engine copies
+/// its free slots there ahead of time, so a request taking one later does not wait for the copy.
 /// </summary>
 internal sealed partial class InferenceEngine
 {
     /// <summary>Fewer tokens than this are not worth a save (a short prompt is evaluated again quickly).</summary>
     private const int MinSave = 32;
+
+    // Per free slot, the host-RAM entry holding exactly what the slot holds, copied while idle (tried once per release).
+    private PromptCacheEntry?[] _copies = [];
+    private bool[] _copyTried = [];
+
+    /// <summary>
+    /// While nothing runs, copies one free slot's KV to host RAM (the one released longest ago first, the next
+    /// to be taken). One per call, so a request arriving meanwhile waits for one copy at most. False when
+    /// every free slot worth a copy was copied (or tried: a copy the bound pushes out is not made again).
+    /// </summary>
+    private bool CopyIdleSlot()
+    {
+        var slot = -1;
+        for (var candidate = 0; candidate < _slots.Length; candidate++)
+        {
+            if (_slots[candidate] is null && !_copyTried[candidate] && _cache.Held(candidate).Count >= MinSave
+                && (slot < 0 || _cache.ReleasedBefore(candidate, slot)))
+            {
+                slot = candidate;
+            }
+        }
+
+        if (slot < 0 || _saved.Capacity == 0)
+        {
+            return false;
+        }
+
+        _copyTried[slot] = true;
+        _copies[slot] = Save(slot, keep: 0);
+        return true;
+    }
+
+    // A sequence takes the slot: what it held is no longer the slot's to offer, nor its copy the slot's.
+    private void Take(int slot)
+    {
+        _cache.Take(slot);
+        (_copies[slot], _copyTried[slot]) = (null, false);
+    }
 
     // Returns the slot the prompt takes and how many of its leading tokens that slot's KV now holds.
     private (int Slot, int Reuse) Place(LLamaToken[] prompt)
@@ -47,18 +86,25 @@ internal sealed partial class InferenceEngine
         return slot;
     }
 
-    private void Save(int slot, int keep)
+    // Copies what the free slot holds to host RAM, unless too little of it would be lost or a copy is there already.
+    private PromptCacheEntry? Save(int slot, int keep)
     {
         var held = _cache.Held(slot);
         if (held.Count - keep < MinSave || _saved.Capacity == 0)
         {
-            return;
+            return null;
+        }
+
+        if (_copies[slot] is { } copy && _saved.Contains(copy))
+        {
+            return copy;
         }
 
         var started = Stopwatch.GetTimestamp();
-        _saved.Add(held, _context.GetState((LLamaSeqId)slot), _cache.HeldForConversation(slot));
+        var entry = _saved.Add(held, _context.GetState((LLamaSeqId)slot), _cache.HeldForConversation(slot));
         _stats.Saved(Stopwatch.GetTimestamp() - started);
         _stats.Held(_saved);
+        return entry;
     }
 
     // Loads the entry into the (empty) slot and keeps its first reuse tokens; 0 when the KV had no room for it.

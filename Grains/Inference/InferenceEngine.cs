@@ -45,6 +45,7 @@ internal sealed partial class InferenceEngine : IWorkerEngine
         _logger = logger;
         _slots = new Sequence?[options.Parallel];
         _cache = new SlotCache(options.Parallel);
+        (_copies, _copyTried) = (new PromptCacheEntry?[options.Parallel], new bool[options.Parallel]);
         _saved = new PromptCache(options.PromptCacheBytes);
         var parameters = new ModelParams(model.Path)
         {
@@ -209,7 +210,11 @@ internal sealed partial class InferenceEngine : IWorkerEngine
                 Admit();
                 if (Volatile.Read(ref _busy) == 0)
                 {
-                    _wake.Wait();
+                    if (!CopyIdleSlot())
+                    {
+                        _wake.Wait();
+                    }
+
                     continue;
                 }
 
@@ -286,7 +291,7 @@ internal sealed partial class InferenceEngine : IWorkerEngine
                 choice.Id = (LLamaSeqId)slot;
                 choice.Admitted = Stopwatch.GetTimestamp();
                 choice.Reuse(reuse);
-                _cache.Take(slot);
+                Take(slot);
                 _slots[slot] = choice;
                 Interlocked.Increment(ref _busy);
             }

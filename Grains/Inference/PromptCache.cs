@@ -36,13 +36,13 @@ internal sealed class PromptCache(long capacityBytes) : IDisposable
         return (best, common);
     }
 
-    /// <summary>Keeps a sequence's state; entries it extends go (they hold nothing it lacks). False when it alone exceeds the bound.</summary>
-    public bool Add(IReadOnlyList<LLamaToken> tokens, LLamaContext.SequenceState state, bool conversation)
+    /// <summary>Keeps a sequence's state; entries it extends go (they hold nothing it lacks). Null when it alone exceeds the bound.</summary>
+    public PromptCacheEntry? Add(IReadOnlyList<LLamaToken> tokens, LLamaContext.SequenceState state, bool conversation)
     {
         if ((long)state.Size > capacityBytes)
         {
             state.Dispose();
-            return false;
+            return null;
         }
 
         for (var node = _entries.First; node is not null;)
@@ -66,7 +66,7 @@ internal sealed class PromptCache(long capacityBytes) : IDisposable
             Evictions++;
         }
 
-        return true;
+        return _entries.Contains(entry) ? entry : null;
     }
 
     /// <summary>The entry was used: it is evicted last.</summary>

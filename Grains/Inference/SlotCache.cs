@@ -57,6 +57,9 @@ internal sealed class SlotCache(int slots)
         return oldest;
     }
 
+    /// <summary>Whether <paramref name="slot"/> was released before <paramref name="other"/>.</summary>
+    public bool ReleasedBefore(int slot, int other) => _releasedAt[slot] < _releasedAt[other];
+
     /// <summary>The tokens whose KV the free slot holds, in position order.</summary>
     public IReadOnlyList<LLamaToken> Held(int slot) => _cached[slot];
 

@@ -120,8 +120,11 @@ public sealed class ProcessCluster(string connectionString, IReadOnlyDictionary<
     /// <summary>The silo process that hosts the worker of <paramref name="model"/>, from the admin API's worker list.</summary>
     public async Task<ClusterProcess> SiloOfWorkerAsync(string model)
     {
-        var workers = await WorkersAsync();
-        var silo = workers.Single(w => (string?)w!["model"] == model)!["silo"]!.ToString();
+        // After a silo's death the list may lack the model's worker until its replacement is reported.
+        JsonNode? worker = null;
+        await Eventually.HoldsAsync(async () => (worker = (await WorkersAsync()).SingleOrDefault(w => (string?)w!["model"] == model)) is not null,
+            $"no worker of {model} listed");
+        var silo = worker!["silo"]!.ToString();
         // A silo address reads like S127.0.0.1:PORT:GENERATION.
         var port = int.Parse(silo.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
         return SilosByPort[port];

@@ -33,6 +33,23 @@ public sealed class PromptCacheTests
     }
 
     [Fact]
+    public async Task AnIdleEngineCopiesItsFreeSlotsSoTakingOneLaterCostsNoSave()
+    {
+        using var model = LoadedModel.Load(RandomPath);
+        using var engine = Engine(model, parallel: 1);
+
+        await Run(engine, Turn(model, "alpha", 1), Greedy);
+        await CopiedAsync(engine, saves: 1);
+        await Run(engine, Turn(model, "bravo", 1), Greedy); // takes the slot alpha's copy already left
+        await Eventually.HoldsAsync(() => Task.FromResult(engine.Counters.PromptCache.Entries == 2), "bravo's copy");
+
+        Assert.Equal(2, engine.Counters.PromptCache.Saves); // alpha's copy and bravo's, none when bravo took the slot
+        var restored = await Run(engine, Turn(model, "alpha", 2), Greedy);
+        Assert.Equal(1, engine.Counters.PromptCache.Restores);
+        Assert.Equal(await Fresh(model, Turn(model, "alpha", 2)), Content(restored));
+    }
+
+    [Fact]
     public async Task FourConversationsOverOneSlotEachResumeFromTheCache()
     {
         using var model = LoadedModel.Load(RandomPath);
@@ -64,14 +81,17 @@ public sealed class PromptCacheTests
         var bound = await EntryBytes(model) * 5 / 2; // room for two entries
         using var engine = Engine(model, bound);
 
-        foreach (var name in new[] { "alpha", "bravo", "charlie", "delta" })
+        string[] names = ["alpha", "bravo", "charlie", "delta"];
+        for (var i = 0; i < names.Length; i++)
         {
-            await Run(engine, Turn(model, name, 1), Greedy);
+            await Run(engine, Turn(model, names[i], 1), Greedy);
+            await CopiedAsync(engine, saves: i + 1);
             Assert.InRange(engine.Counters.PromptCache.Bytes, 0, bound);
         }
 
-        // delta pushed charlie out of the slot and alpha, the least recently used, out of the cache.
-        Assert.Equal((1, 2), (engine.Counters.PromptCache.Evictions, engine.Counters.PromptCache.Entries));
+        // Each answer's slot was copied while the engine was idle: charlie's and delta's copies pushed out alpha's
+        // and bravo's, the least recently used.
+        Assert.Equal((2, 2), (engine.Counters.PromptCache.Evictions, engine.Counters.PromptCache.Entries));
         Assert.True(Summary(await Run(engine, Turn(model, "charlie", 2), Greedy)).CachedTokens > 0);
         Assert.Equal(0, Summary(await Run(engine, Turn(model, "alpha", 2), Greedy)).CachedTokens);
         Assert.InRange(engine.Counters.PromptCache.Bytes, 0, bound);
@@ -85,12 +105,16 @@ public sealed class PromptCacheTests
         var session = Greedy with { Conversation = true };
 
         await Run(engine, Turn(model, "alpha", 1), session);
-        foreach (var name in new[] { "bravo", "charlie", "delta" })
+        await CopiedAsync(engine, saves: 1);
+        string[] others = ["bravo", "charlie", "delta"];
+        for (var i = 0; i < others.Length; i++)
         {
-            await Run(engine, Turn(model, name, 1), Greedy);
+            await Run(engine, Turn(model, others[i], 1), Greedy);
+            await CopiedAsync(engine, saves: i + 2);
         }
 
-        Assert.Equal(1, engine.Counters.PromptCache.Evictions);
+        // Room for two: charlie's copy pushed out bravo's, delta's charlie's; alpha's conversation stayed.
+        Assert.Equal(2, engine.Counters.PromptCache.Evictions);
         Assert.True(Summary(await Run(engine, Turn(model, "alpha", 2), session)).CachedTokens > 0);
     }
 
@@ -102,8 +126,10 @@ public sealed class PromptCacheTests
         using var engine = Engine(model, await EntryBytes(model) * 3 / 2); // room for one entry
 
         await Run(engine, Turn(model, "alpha", 1), Greedy);
-        await Run(engine, Turn(model, "bravo", 1), Greedy);
-        var events = await Run(engine, next, Greedy); // saving bravo out of the slot evicts alpha, the match
+        await CopiedAsync(engine, saves: 1);
+        var bravo = Run(engine, Turn(model, "bravo", 1), Greedy);
+        var events = await Run(engine, next, Greedy); // queued behind bravo: saving bravo out of the slot evicts alpha, the match
+        await bravo;
 
         Assert.Equal((0, 0), (Summary(events).CachedTokens, engine.Counters.PromptCache.Restores));
         Assert.Equal(next.Length, Summary(events).PromptEvaluated);
@@ -189,7 +215,11 @@ public sealed class PromptCacheTests
     {
         using var engine = Engine(model);
         await Run(engine, Turn(model, "alpha", 1), Greedy);
-        await Run(engine, Turn(model, "bravo", 1), Greedy);
+        await CopiedAsync(engine, saves: 1);
         return engine.Counters.PromptCache.Bytes;
     }
+
+    // An idle engine copies each free slot to host RAM: waits for the copies so far.
+    private static Task CopiedAsync(InferenceEngine engine, long saves) =>
+        Eventually.HoldsAsync(() => Task.FromResult(engine.Counters.PromptCache.Saves >= saves), $"{saves} saves to host RAM");
 }
