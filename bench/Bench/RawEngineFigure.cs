@@ -14,6 +14,7 @@ internal sealed class RawEngineFigure : IDisposable
     private readonly LLamaWeights _weights;
     private readonly LLamaContext _context;
     private readonly LLamaBatch _batch = new();
+    private List<LLamaToken> _held = [];
 
     public RawEngineFigure(string modelPath, int contextSize, int sequences = 1)
     {
@@ -132,33 +133,45 @@ internal sealed class RawEngineFigure : IDisposable
     }
 
     /// <summary>
-    /// A conversation's turns in one sequence that keeps its KV: each turn evaluates only what its prompt adds
-    /// to the previous one. Returns each turn's seconds to its first token.
+    /// One turn of a conversation that keeps its KV: evaluates what <paramref name="prompt"/> adds to what the
+    /// context holds (the previous prompt and its answer), then generates <paramref name="answerTokens"/> greedily.
+    /// Returns the time to the first token and the answer's tokens (the caller renders them into the next prompt).
+    /// Starts a new conversation when <paramref name="first"/>.
     /// </summary>
-    public List<double> Conversation(IReadOnlyList<LLamaToken[]> turns)
+    public (double Seconds, LLamaToken[] Answer) Turn(LLamaToken[] prompt, int answerTokens, bool first)
     {
-        _context.NativeHandle.MemoryClear();
-        using var sampler = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
-        sampler.AddGreedySampler();
-        var held = Array.Empty<LLamaToken>();
-        var seconds = new List<double>();
-        foreach (var prompt in turns)
+        if (first)
         {
-            var clock = Stopwatch.StartNew();
-            var common = 0;
-            while (common < Math.Min(held.Length, prompt.Length - 1) && held[common] == prompt[common])
-            {
-                common++;
-            }
-
-            _context.NativeHandle.MemorySequenceRemove(LLamaSeqId.Zero, common, -1);
-            Prefill(prompt, common);
-            sampler.Sample(_context.NativeHandle, -1);
-            seconds.Add(clock.Elapsed.TotalSeconds);
-            held = prompt;
+            _context.NativeHandle.MemoryClear();
+            _held = [];
         }
 
-        return seconds;
+        using var sampler = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
+        sampler.AddGreedySampler();
+        var clock = Stopwatch.StartNew();
+        var common = 0;
+        while (common < Math.Min(_held.Count, prompt.Length - 1) && _held[common] == prompt[common])
+        {
+            common++;
+        }
+
+        _context.NativeHandle.MemorySequenceRemove(LLamaSeqId.Zero, common, -1);
+        Prefill(prompt, common);
+        var token = sampler.Sample(_context.NativeHandle, -1);
+        var seconds = clock.Elapsed.TotalSeconds;
+        _held = [.. prompt];
+        var answer = new List<LLamaToken>();
+        for (var i = 0; i < answerTokens; i++)
+        {
+            answer.Add(token);
+            _batch.Clear();
+            _batch.Add(token, _held.Count, LLamaSeqId.Zero, logits: true);
+            Decode();
+            _held.Add(token);
+            token = sampler.Sample(_context.NativeHandle, -1);
+        }
+
+        return (seconds, [.. answer]);
     }
 
     public void Dispose()
