@@ -20,8 +20,8 @@ internal sealed partial class InferenceEngine
 
     /// <summary>
     /// While nothing runs, copies one free slot's KV to host RAM (the one released longest ago first, the next
-    /// to be taken). One per call, so a request arriving meanwhile waits for one copy at most. False when
-    /// every free slot worth a copy was copied (or tried: a copy the bound pushes out is not made again).
+    /// to be taken) where that evicts nothing. One per call, so a request arriving meanwhile waits for one copy
+    /// at most. False when every free slot worth a copy was copied or tried (once per release).
     /// </summary>
     private bool CopyIdleSlot()
     {
@@ -41,7 +41,7 @@ internal sealed partial class InferenceEngine
         }
 
         _copyTried[slot] = true;
-        _copies[slot] = Save(slot, keep: 0);
+        _copies[slot] = Save(slot, keep: 0, spare: true);
         return true;
     }
 
@@ -86,8 +86,10 @@ internal sealed partial class InferenceEngine
         return slot;
     }
 
-    // Copies what the free slot holds to host RAM, unless too little of it would be lost or a copy is there already.
-    private PromptCacheEntry? Save(int slot, int keep)
+    // Copies what the free slot holds to host RAM, unless too little of it would be lost or a copy is there already
+    // (which, the slot being taken, is now the only one: it moves up to most recently used). A spare copy is made
+    // while the slot still holds its KV: see PromptCache.Add.
+    private PromptCacheEntry? Save(int slot, int keep, bool spare = false)
     {
         var held = _cache.Held(slot);
         if (held.Count - keep < MinSave || _saved.Capacity == 0)
@@ -97,11 +99,12 @@ internal sealed partial class InferenceEngine
 
         if (_copies[slot] is { } copy && _saved.Contains(copy))
         {
+            _saved.Touch(copy);
             return copy;
         }
 
         var started = Stopwatch.GetTimestamp();
-        var entry = _saved.Add(held, _context.GetState((LLamaSeqId)slot), _cache.HeldForConversation(slot));
+        var entry = _saved.Add(held, _context.GetState((LLamaSeqId)slot), _cache.HeldForConversation(slot), spare);
         _stats.Saved(Stopwatch.GetTimestamp() - started);
         _stats.Held(_saved);
         return entry;

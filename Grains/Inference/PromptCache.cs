@@ -36,10 +36,14 @@ internal sealed class PromptCache(long capacityBytes) : IDisposable
         return (best, common);
     }
 
-    /// <summary>Keeps a sequence's state; entries it extends go (they hold nothing it lacks). Null when it alone exceeds the bound.</summary>
-    public PromptCacheEntry? Add(IReadOnlyList<LLamaToken> tokens, LLamaContext.SequenceState state, bool conversation)
+    /// <summary>
+    /// Keeps a sequence's state; entries it extends go (they hold nothing it lacks). Null when it alone exceeds the
+    /// bound. A <paramref name="spare"/> copy (of a slot that still holds the same KV) is kept only where it evicts
+    /// nothing, and is the first to go: it must not push out what exists nowhere else.
+    /// </summary>
+    public PromptCacheEntry? Add(IReadOnlyList<LLamaToken> tokens, LLamaContext.SequenceState state, bool conversation, bool spare = false)
     {
-        if ((long)state.Size > capacityBytes)
+        if ((long)state.Size > (spare ? capacityBytes - Bytes : capacityBytes))
         {
             state.Dispose();
             return null;
@@ -58,7 +62,15 @@ internal sealed class PromptCache(long capacityBytes) : IDisposable
         }
 
         var entry = new PromptCacheEntry([.. tokens], state, conversation);
-        _entries.AddFirst(entry);
+        if (spare)
+        {
+            _entries.AddLast(entry);
+        }
+        else
+        {
+            _entries.AddFirst(entry);
+        }
+
         Bytes += entry.Bytes;
         while (Bytes > capacityBytes)
         {
