@@ -45,6 +45,8 @@ internal sealed partial class ReplayOnAnotherHelper(RequestDelegate next, IOptio
             return;
         }
 
+        await WholeAnswers.MarkIfRepeatableAsync(context);
+
         var proxy = context.GetReverseProxyFeature();
         var candidates = proxy.AvailableDestinations;
         var failed = new List<DestinationState>();

@@ -1,18 +1,41 @@
 using System.Net.Http.Headers;
+using System.Text.Json;
 using Yarp.ReverseProxy.Transforms;
 
 namespace Verge.Orleans.Front.Balancing;
 
 /// <summary>
-/// A gateway's JSON answer (a completion that is not streamed, an error, an admin reply) is read whole before
-/// any of it goes to the client. A gateway that dies while writing one has then sent the client nothing, and
-/// the request is replayed on another gateway (<see cref="ReplayOnAnotherHelper"/>) instead of reaching the
-/// client cut short. Streams (<c>text/event-stream</c>) and other bodies go through as they come; a JSON body
-/// longer than the bound goes on as a stream once that much is held.
+/// The JSON answer (a generation that is not streamed, an error, a read) to a request that may be sent twice is read
+/// whole before any of it goes to the client. A gateway that dies while writing one has then sent the client
+/// nothing, and the request is replayed on another gateway (<see cref="ReplayOnAnotherHelper"/>) instead of
+/// reaching the client cut short. Only requests whose second run harms nothing are held: reads, and generations
+/// that record nothing (no chat session turn, no stored response, no admin change), since a gateway writing its
+/// answer has done the work. Streams (<c>text/event-stream</c>) and other bodies go through as they come; a JSON
+/// body longer than the bound goes on as a stream once that much is held.
 /// </summary>
 internal static class WholeAnswers
 {
     private const string LostKey = "verge.front.lost-mid-answer";
+    private const string RepeatableKey = "verge.front.repeatable";
+
+    // The generations whose second run records nothing, unless they name a chat session.
+    private static readonly string[] Generations = ["/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/messages", "/v1/messages/count_tokens"];
+
+    /// <summary>
+    /// Marks the request as one that may run twice when it is a read, or a generation naming no chat session
+    /// (the gateway's <c>X-Session-Id</c> header or a top-level <c>session_id</c> in its buffered JSON body).
+    /// </summary>
+    public static async Task MarkIfRepeatableAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var repeatable = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
+            || (HttpMethods.IsPost(request.Method) && Generations.Contains(request.Path.Value?.TrimEnd('/'), StringComparer.OrdinalIgnoreCase)
+                && !request.Headers.ContainsKey("X-Session-Id") && request.Body.CanSeek && !await NamesSessionAsync(request, context.RequestAborted));
+        if (repeatable)
+        {
+            context.Items[RepeatableKey] = true;
+        }
+    }
 
     /// <summary>The gateway failed while the front was reading its answer, of which the client got nothing.</summary>
     public static bool LostMidAnswer(HttpContext context) => context.Items.ContainsKey(LostKey);
@@ -23,12 +46,13 @@ internal static class WholeAnswers
     public static async ValueTask ReadAsync(ResponseTransformContext context, long bound)
     {
         if (context.ProxyResponse is not { } response || !IsJson(response.Content.Headers.ContentType)
-            || HttpMethods.IsHead(context.HttpContext.Request.Method))
+            || HttpMethods.IsHead(context.HttpContext.Request.Method) || !context.HttpContext.Items.ContainsKey(RepeatableKey)
+            || response.Content.Headers.ContentLength > bound)
         {
             return;
         }
 
-        var held = new MemoryStream();
+        var held = new MemoryStream((int)Math.Min(response.Content.Headers.ContentLength ?? 0, bound));
         Stream? upstream = null;
         try
         {
@@ -45,7 +69,7 @@ internal static class WholeAnswers
                 response.Content = new StreamContent(new HeldThenRest(held, upstream));
             }
         }
-        catch (Exception) when (!context.HttpContext.RequestAborted.IsCancellationRequested)
+        catch (Exception error) when (error is IOException or HttpRequestException && !context.HttpContext.RequestAborted.IsCancellationRequested)
         {
             // Thrown out of a response transform, this is YARP's ResponseHeaders error: a clean 502, nothing sent.
             context.HttpContext.Items[LostKey] = true;
@@ -55,6 +79,24 @@ internal static class WholeAnswers
             }
 
             throw;
+        }
+    }
+
+    private static async Task<bool> NamesSessionAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        request.Body.Position = 0;
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            return body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("session_id", out _);
+        }
+        catch (JsonException)
+        {
+            return false; // the gateway refuses it with 400
+        }
+        finally
+        {
+            request.Body.Position = 0;
         }
     }
 

@@ -22,8 +22,8 @@ public static class FrontExtensions
     internal static IHostApplicationBuilder AddFrontProxy(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<FrontOptions>().BindConfiguration(FrontOptions.Section)
-            .Validate(o => o.DiscoveryPeriod > TimeSpan.Zero && o.HealthCheckInterval > TimeSpan.Zero && o.MaxReplayBodyBytes >= 0 && o.MaxWholeAnswerBytes >= 0,
-                $"{FrontOptions.Section}: DiscoveryPeriod and HealthCheckInterval must be positive, MaxReplayBodyBytes and MaxWholeAnswerBytes not negative.")
+            .Validate(o => o.DiscoveryPeriod > TimeSpan.Zero && o.HealthCheckInterval > TimeSpan.Zero && o.MaxReplayBodyBytes >= 0 && o.MaxWholeAnswerBytes is >= 0 and <= FrontOptions.MaxWholeAnswerLimit,
+                $"{FrontOptions.Section}: DiscoveryPeriod and HealthCheckInterval must be positive, MaxReplayBodyBytes not negative, MaxWholeAnswerBytes from 0 to {FrontOptions.MaxWholeAnswerLimit}.")
             .ValidateOnStart();
         builder.Services.AddReverseProxy().LoadFromMemory([], []).AddTransforms(transforms =>
         {

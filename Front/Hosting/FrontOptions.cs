@@ -26,6 +26,9 @@ public sealed class FrontOptions
     /// </summary>
     public long MaxWholeAnswerBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>The largest <see cref="MaxWholeAnswerBytes"/> (what one buffer in memory can hold, with room to spare).</summary>
+    public const long MaxWholeAnswerLimit = 1L << 30;
+
     /// <summary>How long a gateway may stay silent mid-request (a long non-streamed answer) before the front gives up.</summary>
     public TimeSpan ActivityTimeout { get; set; } = TimeSpan.FromMinutes(10);
 }

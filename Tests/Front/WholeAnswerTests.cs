@@ -49,6 +49,33 @@ public sealed class WholeAnswerTests
     }
 
     [Fact]
+    public async Task AnAnswerThatRecordedASessionTurnIsNotRunTwice()
+    {
+        var requests = 0;
+        async Task Answer(HttpContext context)
+        {
+            Interlocked.Increment(ref requests);
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("{\"id\":\"chatcmpl-1\",\"choices\":[{\"message\":{\"content\":\"The ans");
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(500);
+            context.Abort();
+        }
+
+        await using var a = await GatewayAsync(Answer);
+        await using var b = await GatewayAsync(Answer);
+        await using var front = await FrontAsync(a, b);
+
+        // The gateway stores a session's turn before it writes the answer: a second run would store it twice.
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            using var response = await front.Client.PostAsJsonAsync("/v1/chat/completions", new { model = "m", session_id = "s1" });
+            await response.Content.ReadAsStringAsync();
+        });
+        Assert.Equal(1, requests);
+    }
+
+    [Fact]
     public async Task AStreamGoesThroughAsItComes()
     {
         var firstEventRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
