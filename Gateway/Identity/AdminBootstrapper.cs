@@ -23,7 +23,7 @@ internal sealed class AdminBootstrapper(IGrainFactory grains, IConfiguration con
         {
             try
             {
-                await BootstrapAsync();
+                await BootstrapAsync().WaitAsync(cancellationToken);
                 return;
             }
             catch (Exception error) when ((error is TimeoutException or OrleansException) && DateTime.UtcNow < giveUp)

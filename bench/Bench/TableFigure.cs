@@ -91,6 +91,7 @@ internal sealed class TableFigure(HttpClient http, string assistant, LoadedModel
         var messages = new List<ChatMessage> { new("system", $"Conversation {Guid.NewGuid():N}. You are a careful assistant.") };
         var (product, rawTurns) = (new List<double>(), new List<double>());
         var prompt = Array.Empty<LLamaToken>();
+        var differed = new List<int>();
         for (var turn = 1; turn <= 10; turn++)
         {
             messages.Add(new ChatMessage("user", Text(240, $"Turn {turn}")));
@@ -100,7 +101,17 @@ internal sealed class TableFigure(HttpClient http, string assistant, LoadedModel
             var (seconds, answer) = raw.Turn(prompt, answerTokens: 16, first: turn == 1);
             rawTurns.Add(seconds);
             model.RememberAnswer("", answer);
+            if (model.AnswerTokens("", run.Text) is null)
+            {
+                differed.Add(turn);
+            }
+
             messages.Add(new ChatMessage("assistant", run.Text));
+        }
+
+        if (differed.Count > 0)
+        {
+            Console.WriteLine($"    raw's answer differed from the product's at turns {string.Join(", ", differed)}: raw evaluated the product's text tokenized again there");
         }
 
         Console.WriteLine($"  growing conversation ({prompt.Length} tokens at turn 10), TTFT turn 10 / turn 1: product {product[^1]:F2} s / {product[0]:F2} s = {product[^1] / product[0]:F2} (target <= 1.3); raw {rawTurns[^1]:F2} s / {rawTurns[0]:F2} s = {rawTurns[^1] / rawTurns[0]:F2}");
