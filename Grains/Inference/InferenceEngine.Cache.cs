@@ -19,9 +19,9 @@ internal sealed partial class InferenceEngine
     private bool[] _copyTried = [];
 
     /// <summary>
-    /// While nothing runs, copies one free slot's KV to host RAM (the one released longest ago first, the next
-    /// to be taken) where that evicts nothing. One per call, so a request arriving meanwhile waits for one copy
-    /// at most. False when every free slot worth a copy was copied or tried (once per release).
+    /// While nothing runs, copies one free slot's KV to host RAM, the one released longest ago first (the next to
+    /// be taken). One per call, so a request arriving meanwhile waits for one copy at most. False when every free
+    /// slot worth a copy was copied or tried (once per release).
     /// </summary>
     private bool CopyIdleSlot()
     {
@@ -40,8 +40,10 @@ internal sealed partial class InferenceEngine
             return false;
         }
 
+        // The next slot to be taken is saved as its taking would save it (evicting what that would evict); the others
+        // only where their copy evicts nothing, since they may well go on holding their KV.
         _copyTried[slot] = true;
-        _copies[slot] = Save(slot, keep: 0, spare: true);
+        _copies[slot] = Save(slot, keep: 0, spare: slot != _cache.Oldest(_slots));
         return true;
     }
 

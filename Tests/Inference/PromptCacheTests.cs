@@ -50,6 +50,21 @@ public sealed class PromptCacheTests
     }
 
     [Fact]
+    public async Task AnIdleCopyOfASlotThatIsNotTheNextToBeTakenEvictsNothing()
+    {
+        using var model = LoadedModel.Load(RandomPath);
+        using var engine = Engine(model, await EntryBytes(model) * 3 / 2, parallel: 2); // room for one entry
+
+        await Run(engine, Turn(model, "alpha", 1), Greedy);
+        await CopiedAsync(engine, saves: 1);
+        await Run(engine, Turn(model, "bravo", 1), Greedy); // the other slot
+        await CopiedAsync(engine, saves: 2); // alpha's slot is the next to be taken: bravo's copy would evict alpha's
+
+        Assert.Equal((0, 1), (engine.Counters.PromptCache.Evictions, engine.Counters.PromptCache.Entries));
+        Assert.True(Summary(await Run(engine, Turn(model, "alpha", 2), Greedy)).CachedTokens > 0);
+    }
+
+    [Fact]
     public async Task FourConversationsOverOneSlotEachResumeFromTheCache()
     {
         using var model = LoadedModel.Load(RandomPath);
@@ -82,17 +97,16 @@ public sealed class PromptCacheTests
         using var engine = Engine(model, bound);
 
         string[] names = ["alpha", "bravo", "charlie", "delta"];
-        int[] saves = [1, 2, 3, 5];
         for (var i = 0; i < names.Length; i++)
         {
             await Run(engine, Turn(model, names[i], 1), Greedy);
-            await CopiedAsync(engine, saves[i]);
+            await CopiedAsync(engine, saves: i + 1);
             Assert.InRange(engine.Counters.PromptCache.Bytes, 0, bound);
         }
 
-        // Idle copies of alpha's and bravo's slot fitted; charlie's would have evicted, so it was dropped, and delta
-        // taking the slot saved charlie, pushing out alpha, the least recently used. Delta's copy did not fit either.
-        Assert.Equal((1, 2), (engine.Counters.PromptCache.Evictions, engine.Counters.PromptCache.Entries));
+        // The only slot, the next to be taken, was copied after each answer: charlie's and delta's copies pushed out
+        // alpha and bravo, the least recently used.
+        Assert.Equal((2, 2), (engine.Counters.PromptCache.Evictions, engine.Counters.PromptCache.Entries));
         Assert.True(Summary(await Run(engine, Turn(model, "charlie", 2), Greedy)).CachedTokens > 0);
         Assert.Equal(0, Summary(await Run(engine, Turn(model, "alpha", 2), Greedy)).CachedTokens);
         Assert.InRange(engine.Counters.PromptCache.Bytes, 0, bound);
@@ -108,15 +122,14 @@ public sealed class PromptCacheTests
         await Run(engine, Turn(model, "alpha", 1), session);
         await CopiedAsync(engine, saves: 1);
         string[] others = ["bravo", "charlie", "delta"];
-        int[] saves = [2, 3, 5];
         for (var i = 0; i < others.Length; i++)
         {
             await Run(engine, Turn(model, others[i], 1), Greedy);
-            await CopiedAsync(engine, saves[i]);
+            await CopiedAsync(engine, saves: i + 2);
         }
 
-        // Room for two: saving charlie when delta took the slot pushed out bravo, not alpha's conversation.
-        Assert.Equal(1, engine.Counters.PromptCache.Evictions);
+        // Room for two: charlie's copy pushed out bravo, delta's charlie, never alpha's conversation.
+        Assert.Equal(2, engine.Counters.PromptCache.Evictions);
         Assert.True(Summary(await Run(engine, Turn(model, "alpha", 2), session)).CachedTokens > 0);
     }
 
@@ -221,8 +234,7 @@ public sealed class PromptCacheTests
         return engine.Counters.PromptCache.Bytes;
     }
 
-    // An idle engine copies each free slot to host RAM where that evicts nothing: waits for the saves so far (copies
-    // made or dropped, and saves of slots being taken).
+    // An idle engine copies its free slots to host RAM: waits for the saves so far (copies, and saves of slots being taken).
     private static Task CopiedAsync(InferenceEngine engine, long saves) =>
         Eventually.HoldsAsync(() => Task.FromResult(engine.Counters.PromptCache.Saves >= saves), $"{saves} saves to host RAM");
 }
