@@ -14,44 +14,67 @@ internal sealed partial class InferenceEngine
     /// <summary>Fewer tokens than this are not worth a save (a short prompt is evaluated again quickly).</summary>
     private const int MinSave = 32;
 
-    // Per free slot, the host-RAM entry holding exactly what the slot holds, copied while idle (tried once per release).
+    // Per free slot, the host-RAM entry holding exactly what the slot holds, copied while idle, and how far copying
+    // it was tried since its release: a spare copy (refused where it would evict) is tried again as a full save once
+    // the slot is the next to be taken.
     private PromptCacheEntry?[] _copies = [];
-    private bool[] _copyTried = [];
+    private CopyTried[] _copyTried = [];
+
+    private enum CopyTried : byte
+    {
+        No,
+        Spare,
+        Saved,
+    }
 
     /// <summary>
-    /// While nothing runs, copies one free slot's KV to host RAM, the one released longest ago first (the next to
-    /// be taken). One per call, so a request arriving meanwhile waits for one copy at most. False when every free
-    /// slot worth a copy was copied or tried (once per release).
+    /// While nothing runs, copies one free slot's KV to host RAM. The next slot to be taken (released longest ago)
+    /// is saved as its taking would save it, evicting what that would evict; the others only where their copy evicts
+    /// nothing, since they may well go on holding their KV. One per call, so a request arriving meanwhile waits for
+    /// one copy at most. False when there is nothing left to try until a slot is released again.
     /// </summary>
     private bool CopyIdleSlot()
     {
+        if (_saved.Capacity == 0)
+        {
+            return false;
+        }
+
+        var next = _cache.Oldest(_slots);
+        if (next >= 0 && Worth(next) && _copyTried[next] != CopyTried.Saved && !(_copies[next] is { } copy && _saved.Contains(copy)))
+        {
+            _copyTried[next] = CopyTried.Saved;
+            _copies[next] = Save(next, keep: 0);
+            return true;
+        }
+
         var slot = -1;
         for (var candidate = 0; candidate < _slots.Length; candidate++)
         {
-            if (_slots[candidate] is null && !_copyTried[candidate] && _cache.Held(candidate).Count >= MinSave
+            if (_slots[candidate] is null && Worth(candidate) && _copyTried[candidate] == CopyTried.No
                 && (slot < 0 || _cache.ReleasedBefore(candidate, slot)))
             {
                 slot = candidate;
             }
         }
 
-        if (slot < 0 || _saved.Capacity == 0)
+        if (slot < 0)
         {
             return false;
         }
 
-        // The next slot to be taken is saved as its taking would save it (evicting what that would evict); the others
-        // only where their copy evicts nothing, since they may well go on holding their KV.
-        _copyTried[slot] = true;
-        _copies[slot] = Save(slot, keep: 0, spare: slot != _cache.Oldest(_slots));
+        _copyTried[slot] = CopyTried.Spare;
+        _copies[slot] = Save(slot, keep: 0, spare: true);
         return true;
     }
+
+    private bool Worth(int slot) => _cache.Held(slot).Count >= MinSave;
 
     // A sequence takes the slot: what it held is no longer the slot's to offer, nor its copy the slot's.
     private void Take(int slot)
     {
         _cache.Take(slot);
-        (_copies[slot], _copyTried[slot]) = (null, false);
+        (_copies[slot], _copyTried[slot]) = (null, CopyTried.No);
     }
 
     // Returns the slot the prompt takes and how many of its leading tokens that slot's KV now holds.

@@ -45,7 +45,7 @@ internal sealed partial class InferenceEngine : IWorkerEngine
         _logger = logger;
         _slots = new Sequence?[options.Parallel];
         _cache = new SlotCache(options.Parallel);
-        (_copies, _copyTried) = (new PromptCacheEntry?[options.Parallel], new bool[options.Parallel]);
+        (_copies, _copyTried) = (new PromptCacheEntry?[options.Parallel], new CopyTried[options.Parallel]);
         _saved = new PromptCache(options.PromptCacheBytes);
         var parameters = new ModelParams(model.Path)
         {
