@@ -69,7 +69,7 @@ internal static class WholeAnswers
                 response.Content = new StreamContent(new HeldThenRest(held, upstream));
             }
         }
-        catch (Exception error) when (error is IOException or HttpRequestException && !context.HttpContext.RequestAborted.IsCancellationRequested)
+        catch (Exception error) when ((error is IOException or HttpRequestException) && !context.HttpContext.RequestAborted.IsCancellationRequested)
         {
             // Thrown out of a response transform, this is YARP's ResponseHeaders error: a clean 502, nothing sent.
             context.HttpContext.Items[LostKey] = true;
